@@ -1,0 +1,84 @@
+"""Building editions: one Sphinx run per language and format.
+
+Each run is its own process: Sphinx keeps its translations in module state,
+so two languages must not share an interpreter.  Warnings are errors, so
+markup that a translation broke stops the edition instead of publishing it.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from briefpub.languages import Language
+
+FORMATS = ("html",)
+"""Formats briefpub can build, in the order they are built."""
+
+
+@dataclass(frozen=True)
+class Project:
+    """Where a publication's parts are: the source, the catalogs, the build."""
+
+    root: Path
+
+    @property
+    def source_dir(self) -> Path:
+        return self.root / "docs"
+
+    @property
+    def locale_dir(self) -> Path:
+        return self.root / "locale"
+
+    @property
+    def build_dir(self) -> Path:
+        return self.root / "_build"
+
+    def doctree_dir(self, language: Language) -> Path:
+        return self.build_dir / "doctrees" / language.code
+
+    def output_dir(self, language: Language, fmt: str) -> Path:
+        return self.build_dir / fmt / language.code
+
+
+@dataclass(frozen=True)
+class Result:
+    language: Language
+    format: str
+    output: Path
+    seconds: float
+    returncode: int
+    log: str
+
+    @property
+    def ok(self) -> bool:
+        return self.returncode == 0
+
+
+def sphinx_command(project: Project, language: Language, fmt: str) -> list[str]:
+    return [
+        sys.executable, "-m", "sphinx",
+        "--builder", fmt,
+        "--define", f"language={language.code}",
+        "--doctree-dir", str(project.doctree_dir(language)),
+        "--fail-on-warning", "--keep-going", "--quiet",
+        str(project.source_dir),
+        str(project.output_dir(language, fmt)),
+    ]
+
+
+def build_edition(project: Project, language: Language, fmt: str) -> Result:
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}: briefpub builds {', '.join(FORMATS)}")
+    started = time.perf_counter()
+    run = subprocess.run(
+        sphinx_command(project, language, fmt),
+        cwd=project.root, capture_output=True, text=True,
+    )
+    return Result(
+        language, fmt, project.output_dir(language, fmt),
+        time.perf_counter() - started, run.returncode, (run.stdout + run.stderr).strip(),
+    )

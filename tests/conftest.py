@@ -1,0 +1,86 @@
+"""Fixtures: the real brief, copied into a temporary folder and built there
+with real Sphinx, so tests never touch the working tree's _build/."""
+
+from __future__ import annotations
+
+import html.parser
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from briefpub import build, languages
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def copy_project(target: Path) -> build.Project:
+    for part in ("docs", "locale"):
+        shutil.copytree(REPO / part, target / part, ignore=shutil.ignore_patterns("*.mo", "_build"))
+    return build.Project(target)
+
+
+@pytest.fixture(scope="session")
+def brief_html(tmp_path_factory) -> dict[str, Path]:
+    """The HTML edition of every language, built once per test session."""
+    project = copy_project(tmp_path_factory.mktemp("brief"))
+    pages = {}
+    for language in languages.LANGUAGES.values():
+        result = build.build_edition(project, language, "html")
+        assert result.ok, result.log
+        pages[language.code] = result.output / "index.html"
+    return pages
+
+
+@dataclass
+class Page:
+    """What a reader gets from an HTML page: its language, title and text."""
+
+    lang: str | None = None
+    title: str = ""
+    headings: list[str] = field(default_factory=list)
+    text: str = ""
+
+
+class _PageParser(html.parser.HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.page = Page()
+        self._stack: list[str] = []
+        self._chunks: list[str] = []
+        self._heading: list[str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "html":
+            self.page.lang = dict(attrs).get("lang")
+        if tag in ("h1", "h2", "h3"):
+            self._heading = []
+        self._stack.append(tag)
+
+    def handle_endtag(self, tag):
+        if tag in ("h1", "h2", "h3") and self._heading is not None:
+            self.page.headings.append(" ".join("".join(self._heading).split()))
+            self._heading = None
+        if self._stack and self._stack[-1] == tag:
+            self._stack.pop()
+
+    def handle_data(self, data):
+        if "title" in self._stack:
+            self.page.title += data
+        elif "script" not in self._stack and "style" not in self._stack:
+            self._chunks.append(data)
+            if self._heading is not None:
+                self._heading.append(data)
+
+    def close(self):
+        super().close()
+        self.page.text = " ".join(" ".join(self._chunks).split())
+        self.page.title = " ".join(self.page.title.split())
+
+
+def read_page(path: Path) -> Page:
+    parser = _PageParser()
+    parser.feed(path.read_text(encoding="utf-8"))
+    parser.close()
+    return parser.page

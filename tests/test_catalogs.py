@@ -1,0 +1,121 @@
+"""The project's own catalogs: complete, well-formed, and true to the
+terminology list, the orthography and the typography of their language."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from briefpub import catalogs, languages, terminology
+
+REPO = Path(__file__).resolve().parent.parent
+LOCALE = REPO / "locale"
+TRANSLATED = [languages.get(code) for code in ("uk", "be", "pl")]
+ALL = list(languages.LANGUAGES.values())
+DOMAINS = ("index", "sphinx")
+
+
+def messages(language):
+    for domain in DOMAINS:
+        for message in catalogs.read(LOCALE / language.code / "LC_MESSAGES" / f"{domain}.po"):
+            if message.id:
+                yield domain, message
+
+
+@pytest.mark.parametrize("language", ALL, ids=lambda lang: lang.code)
+def test_every_language_has_a_catalog_per_domain(language):
+    found = {path.stem for path in catalogs.po_files(LOCALE, language)}
+    assert found == set(DOMAINS)
+
+
+@pytest.mark.parametrize("language", ALL, ids=lambda lang: lang.code)
+def test_headers_name_the_language_its_plural_rule_and_its_team(language):
+    for path in catalogs.po_files(LOCALE, language):
+        text = path.read_text(encoding="utf-8")
+        header = text.split("\n\n", 1)[0]
+        catalog = catalogs.read(path)
+        assert str(catalog.locale) == language.code
+        assert catalog.plural_forms == language.plural_forms
+        assert catalog.language_team == language.team
+        assert catalog.charset.lower() == "utf-8"
+        assert not catalog.fuzzy, f"{path}: the header is still marked fuzzy"
+        assert "#, fuzzy" not in header
+        assert "SOME DESCRIPTIVE TITLE" not in header
+
+
+@pytest.mark.skipif(shutil.which("msgfmt") is None, reason="msgfmt (Debian: gettext) is checked by `make system`")
+@pytest.mark.parametrize("language", ALL, ids=lambda lang: lang.code)
+def test_msgfmt_accepts_every_catalog(language, tmp_path):
+    for path in catalogs.po_files(LOCALE, language):
+        run = subprocess.run(
+            ["msgfmt", "--check", "--statistics", "-o", str(tmp_path / "out.mo"), str(path)],
+            capture_output=True, text=True,
+        )
+        assert run.returncode == 0, run.stderr
+        if not language.is_source:
+            assert "fuzzy" not in run.stderr and "untranslated" not in run.stderr, f"{path}: {run.stderr}"
+
+
+@pytest.mark.parametrize("language", TRANSLATED, ids=lambda lang: lang.code)
+def test_translations_are_complete(language):
+    for path in catalogs.po_files(LOCALE, language):
+        counts = catalogs.completeness(catalogs.read(path))
+        assert counts.fuzzy == 0 and counts.untranslated == 0, f"{path}: {counts}"
+        assert counts.translated > 0
+
+
+def test_the_english_catalog_is_an_editorial_layer_over_the_source():
+    english = languages.get("en")
+    for path in catalogs.po_files(LOCALE, english):
+        for message in catalogs.read(path):
+            if message.id and message.string:
+                assert message.string != message.id, f"{path}: an English msgstr that repeats its msgid"
+
+
+@pytest.mark.parametrize("language", TRANSLATED, ids=lambda lang: lang.code)
+def test_translations_follow_the_terminology_list(language):
+    terms = terminology.load(LOCALE / "terminology.toml")
+    problems = [
+        f"{message.id[:50]!r}: expected {term.rendering(language)!r}"
+        for _, message in messages(language)
+        for term in terminology.unfollowed(terms, message.id, message.string, language)
+    ]
+    assert not problems, "\n".join(problems)
+
+
+FOREIGN_LETTERS = {"uk": "ыэёъўЫЭЁЪЎ", "be": "ищїєґъИЩЇЄҐЪ", "pl": None}
+CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+LATIN = re.compile(r"[A-Za-z]")
+
+
+@pytest.mark.parametrize("language", TRANSLATED, ids=lambda lang: lang.code)
+def test_translations_use_only_their_languages_letters(language):
+    for _, message in messages(language):
+        text = message.string
+        if language.code == "pl":
+            assert not CYRILLIC.search(text), text
+            continue
+        foreign = set(text) & set(FOREIGN_LETTERS[language.code])
+        assert not foreign, f"{sorted(foreign)} in {text!r}"
+        for word in re.findall(r"\w+", text):
+            assert not (CYRILLIC.search(word) and LATIN.search(word)), f"mixed scripts in {word!r}"
+
+
+@pytest.mark.parametrize("language", TRANSLATED, ids=lambda lang: lang.code)
+def test_translations_use_their_languages_typography(language):
+    opening, closing = language.quotes
+    for _, message in messages(language):
+        text = message.string
+        assert '"' not in text and "'" not in text, f"straight quotes in {text!r}"
+        assert "  " not in text and text == text.strip(), f"stray spaces in {text!r}"
+        assert "−" not in text and " - " not in text, f"a minus or hyphen used as a dash in {text!r}"
+        if "“" in message.id or "‘" in message.id:
+            assert opening in text and closing in text, f"expected {opening}…{closing} in {text!r}"
+        if message.id[-1] in ".;:!?":
+            assert text[-1] == message.id[-1], f"final punctuation differs: {text!r}"
+        for number in re.findall(r"\d+(?:/\d+)?", message.id):
+            assert number in text, f"{number} is missing from {text!r}"

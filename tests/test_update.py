@@ -1,0 +1,95 @@
+"""`make update-po`: catalogs follow the source without losing work."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from briefpub import catalogs, languages
+
+CONF = """
+from briefpub.config import publication
+globals().update(publication(name="t", title="A small brief", version="1", date="2026-01-02"))
+"""
+
+
+def make_project(root: Path, text: str) -> Path:
+    (root / "docs").mkdir(parents=True, exist_ok=True)
+    (root / "docs" / "conf.py").write_text(CONF, encoding="utf-8")
+    (root / "docs" / "index.md").write_text(textwrap.dedent(text), encoding="utf-8")
+    return root
+
+
+def update(root: Path, *codes: str) -> list[catalogs.Update]:
+    subprocess.run(
+        [sys.executable, "-m", "sphinx", "-b", "gettext", "-q", str(root / "docs"), str(root / "_build/gettext")],
+        check=True,
+    )
+    langs = [languages.get(code) for code in codes]
+    return catalogs.update(root / "_build/gettext", root / "locale", langs)
+
+
+def po(root: Path, code: str) -> Path:
+    return root / "locale" / code / "LC_MESSAGES" / "index.po"
+
+
+@pytest.fixture
+def small(tmp_path):
+    return make_project(tmp_path, """\
+        # A small brief
+
+        The first paragraph.
+
+        The second paragraph.
+        """)
+
+
+def test_new_catalogs_get_the_header_of_their_language(small):
+    results = update(small, "be", "pl")
+    assert {r.status for r in results} == {"created"}
+    for code in ("be", "pl"):
+        catalog = catalogs.read(po(small, code))
+        assert str(catalog.locale) == code
+        assert catalog.plural_forms == languages.get(code).plural_forms
+        assert catalog.language_team == languages.get(code).team
+        assert not catalog.fuzzy
+        assert "#, fuzzy" not in po(small, code).read_text(encoding="utf-8").split("msgid")[0]
+
+
+def test_an_update_without_source_changes_rewrites_nothing(small):
+    update(small, "uk")
+    path = po(small, "uk")
+    catalog = catalogs.read(path)
+    catalog["The first paragraph."].string = "Перший абзац."
+    catalogs.write(path, catalog)
+    before = path.read_bytes()
+    results = update(small, "uk")
+    assert [r.status for r in results] == ["unchanged", "unchanged"]
+    assert path.read_bytes() == before
+
+
+def test_a_changed_source_keeps_the_translation_as_fuzzy_with_the_previous_msgid(small):
+    update(small, "uk")
+    path = po(small, "uk")
+    catalog = catalogs.read(path)
+    catalog["The first paragraph."].string = "Перший абзац."
+    catalog["The second paragraph."].string = "Другий абзац."
+    catalogs.write(path, catalog)
+
+    (small / "docs" / "index.md").write_text(
+        "# A small brief\n\nThe first paragraph, revised.\n\nThe second paragraph.\n", encoding="utf-8"
+    )
+    update(small, "uk")
+
+    catalog = catalogs.read(path)
+    revised = catalog["The first paragraph, revised."]
+    assert revised.fuzzy
+    assert revised.string == "Перший абзац."
+    assert revised.previous_id == ["The first paragraph."]
+    assert catalog["The second paragraph."].string == "Другий абзац."
+    assert not catalog["The second paragraph."].fuzzy
+    assert "#| msgid \"The first paragraph.\"" in path.read_text(encoding="utf-8")
