@@ -1,8 +1,11 @@
 # briefpub — build the brief's editions.
 #
-#   make                 set everything up and build all editions
+#   make                 set everything up, build all editions, publish them to dist/
 #   make test            run the test suite
+#   make dist            build every edition and publish them to dist/
 #   make html            HTML editions of every language   (make html-uk: one)
+#   make epub            ePub editions                      (make epub-uk: one)
+#   make pdf             PDF editions                       (make pdf-uk: one)
 #   make gettext         extract the source's messages into _build/gettext
 #   make update-po       bring locale/*/LC_MESSAGES/*.po up to date
 #
@@ -17,14 +20,14 @@ PY      := $(BIN)/python
 BRIEFPUB := $(BIN)/briefpub
 STAMP   := $(VENV)/.installed
 
-.PHONY: all setup system html gettext update-po test clean distclean
+.PHONY: all setup system pango html epub pdf dist gettext update-po test clean distclean
 
 # $(call need,COMMAND,DEBIAN-PACKAGE): stop with a clear message when a
 # system program is missing.
 need = @command -v $(1) >/dev/null 2>&1 || { \
 	echo "briefpub: '$(1)' is missing: install the Debian package '$(2)' (sudo apt-get install $(2))" >&2; exit 2; }
 
-all: html
+all: dist
 
 # --- set-up ---------------------------------------------------------------
 
@@ -39,9 +42,17 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test]'
 	@touch $@
 
-# Programs the tests use besides Python: msgfmt checks catalogs as gettext does.
-system:
+# System programs and libraries.  Pango renders the PDF editions; the tests
+# also need Java (EPUBCheck), msgfmt (catalogs as gettext reads them) and
+# pdftotext (PDFs read back).
+system: pango
 	$(call need,msgfmt,gettext)
+	$(call need,java,default-jre-headless)
+	$(call need,pdftotext,poppler-utils)
+
+pango:
+	@$(PYTHON) -c 'import ctypes.util, sys; sys.exit(not ctypes.util.find_library("pangoft2-1.0"))' || { \
+	echo "briefpub: the Pango library is missing: install the Debian packages 'libpango-1.0-0' and 'libpangoft2-1.0-0'" >&2; exit 2; }
 
 # --- catalogs -------------------------------------------------------------
 
@@ -53,11 +64,20 @@ update-po: gettext
 
 # --- editions -------------------------------------------------------------
 
-html: $(STAMP)
-	$(BRIEFPUB) build --format html
+html epub: $(STAMP)
+	$(BRIEFPUB) build --format $@
 
-html-%: $(STAMP)
-	$(BRIEFPUB) build --format html --lang $*
+pdf: $(STAMP) pango
+	$(BRIEFPUB) build --format $@
+
+html-% epub-%: $(STAMP)
+	$(BRIEFPUB) build --format $(firstword $(subst -, ,$@)) --lang $*
+
+pdf-%: $(STAMP) pango
+	$(BRIEFPUB) build --format pdf --lang $*
+
+dist: $(STAMP) pango
+	$(BRIEFPUB) dist
 
 # --- tests ----------------------------------------------------------------
 
@@ -65,7 +85,7 @@ test: $(STAMP) system
 	$(PY) -m pytest
 
 clean:
-	rm -rf _build
+	rm -rf _build .dist-*
 
 distclean: clean
-	rm -rf $(VENV)
+	rm -rf $(VENV) dist

@@ -4,7 +4,10 @@ with real Sphinx, so tests never touch the working tree's _build/."""
 from __future__ import annotations
 
 import html.parser
+import os
 import shutil
+import subprocess
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,16 +24,36 @@ def copy_project(target: Path) -> build.Project:
     return build.Project(target)
 
 
+SOURCE_DATE_EPOCH = "1764028800"  # 2025-11-25, any fixed moment will do
+
+
+def briefpub(*args: str, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
+    """Run the real command line, as a user would."""
+    return subprocess.run(
+        [sys.executable, "-m", "briefpub.cli", *args],
+        cwd=cwd, capture_output=True, text=True,
+        env={**os.environ, "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH, **(env or {})},
+    )
+
+
+def release_in(root: Path) -> Path:
+    """Copy the brief to ``root``, run `briefpub dist` there, return dist/."""
+    project = copy_project(root)
+    run = briefpub("dist", cwd=project.root)
+    assert run.returncode == 0, run.stdout + run.stderr
+    return project.dist_dir
+
+
 @pytest.fixture(scope="session")
-def brief_html(tmp_path_factory) -> dict[str, Path]:
-    """The HTML edition of every language, built once per test session."""
-    project = copy_project(tmp_path_factory.mktemp("brief"))
-    pages = {}
-    for language in languages.LANGUAGES.values():
-        result = build.build_edition(project, language, "html")
-        assert result.ok, result.log
-        pages[language.code] = result.output / "index.html"
-    return pages
+def release(tmp_path_factory) -> Path:
+    """A full release of the real brief (twelve editions), made once per session."""
+    return release_in(tmp_path_factory.mktemp("release"))
+
+
+@pytest.fixture(scope="session")
+def brief_html(release) -> dict[str, Path]:
+    """The published HTML edition of every language."""
+    return {code: release / "html" / code / "index.html" for code in languages.CODES}
 
 
 @dataclass

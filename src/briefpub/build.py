@@ -7,6 +7,7 @@ markup that a translation broke stops the edition instead of publishing it.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
@@ -15,8 +16,12 @@ from pathlib import Path
 
 from briefpub.languages import Language
 
-FORMATS = ("html",)
+FORMATS = ("html", "epub", "pdf")
 """Formats briefpub can build, in the order they are built."""
+
+MANIFEST = ".briefpub.json"
+"""Written by each Sphinx run beside its edition: what the edition says about
+itself (language, title, main file) to the publishing step."""
 
 
 @dataclass(frozen=True)
@@ -36,6 +41,10 @@ class Project:
     @property
     def build_dir(self) -> Path:
         return self.root / "_build"
+
+    @property
+    def dist_dir(self) -> Path:
+        return self.root / "dist"
 
     def doctree_dir(self, language: Language) -> Path:
         return self.build_dir / "doctrees" / language.code
@@ -70,6 +79,23 @@ def sphinx_command(project: Project, language: Language, fmt: str) -> list[str]:
     ]
 
 
+def build_environment(project: Project) -> dict[str, str]:
+    """The environment of a Sphinx run: ``SOURCE_DATE_EPOCH`` is the caller's,
+    else the date of the last commit, so two builds of one commit give
+    identical editions (outside a git checkout, editions carry the build time)."""
+    env = dict(os.environ)
+    if "SOURCE_DATE_EPOCH" not in env:
+        try:
+            run = subprocess.run(
+                ["git", "log", "-1", "--format=%ct"], cwd=project.root, capture_output=True, text=True, check=True
+            )
+            if run.stdout.strip():
+                env["SOURCE_DATE_EPOCH"] = run.stdout.strip()
+        except (OSError, subprocess.CalledProcessError):
+            pass
+    return env
+
+
 def build_edition(project: Project, language: Language, fmt: str) -> Result:
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}: briefpub builds {', '.join(FORMATS)}")
@@ -77,6 +103,7 @@ def build_edition(project: Project, language: Language, fmt: str) -> Result:
     run = subprocess.run(
         sphinx_command(project, language, fmt),
         cwd=project.root, capture_output=True, text=True,
+        env=build_environment(project),
     )
     return Result(
         language, fmt, project.output_dir(language, fmt),

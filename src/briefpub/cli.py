@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from briefpub import __version__, build, catalogs, languages
+from briefpub import __version__, build, catalogs, languages, publish
 
 
 def _languages(value: str | None) -> list[languages.Language]:
@@ -48,24 +48,52 @@ def list_languages() -> None:
         click.echo(code)
 
 
-@main.command("build")
-@LANG_OPTION
-@click.option("--format", "fmt", metavar="FORMATS", help=f"Comma-separated formats ({','.join(build.FORMATS)}); default: all.")
-@click.option("--root", type=click.Path(path_type=Path, file_okay=False), default=Path("."),
-              help="The project folder (with docs/ and locale/).")
-def build_command(lang: str | None, fmt: str | None, root: Path) -> None:
-    """Build editions into _build/<format>/<language>/."""
-    project = build.Project(root)
-    failed = 0
-    for language in _languages(lang):
-        for name in _formats(fmt):
+ROOT_OPTION = click.option(
+    "--root", type=click.Path(path_type=Path, file_okay=False), default=Path("."),
+    help="The project folder (with docs/ and locale/).",
+)
+
+
+def run_builds(
+    project: build.Project, langs: list[languages.Language], formats: list[str], stop_on_failure: bool = False
+) -> list[build.Result]:
+    """Build every (language, format), one line per edition as it finishes."""
+    results = []
+    for language in langs:
+        for name in formats:
             result = build.build_edition(project, language, name)
             state = "done" if result.ok else "FAILED"
             click.echo(f"{name:>5} {language.code}  {state} in {result.seconds:.1f} s  → {result.output}")
+            results.append(result)
             if not result.ok:
-                failed += 1
                 click.echo(result.log, err=True)
-    sys.exit(1 if failed else 0)
+                if stop_on_failure:
+                    return results
+    return results
+
+
+@main.command("build")
+@LANG_OPTION
+@click.option("--format", "fmt", metavar="FORMATS", help=f"Comma-separated formats ({','.join(build.FORMATS)}); default: all.")
+@ROOT_OPTION
+def build_command(lang: str | None, fmt: str | None, root: Path) -> None:
+    """Build editions into _build/<format>/<language>/."""
+    results = run_builds(build.Project(root), _languages(lang), _formats(fmt))
+    sys.exit(0 if all(r.ok for r in results) else 1)
+
+
+@main.command("dist")
+@ROOT_OPTION
+def dist_command(root: Path) -> None:
+    """Build every edition and publish them together to dist/ (all or nothing)."""
+    project = build.Project(root)
+    results = run_builds(project, list(languages.LANGUAGES.values()), list(build.FORMATS), stop_on_failure=True)
+    try:
+        editions = publish.publish(project, results)
+    except publish.ReleaseError as error:
+        click.echo(f"briefpub: {error}", err=True)
+        sys.exit(1)
+    click.echo(f"published {len(editions)} editions to {project.dist_dir}")
 
 
 @main.command()

