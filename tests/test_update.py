@@ -93,3 +93,34 @@ def test_a_changed_source_keeps_the_translation_as_fuzzy_with_the_previous_msgid
     assert catalog["The second paragraph."].string == "Другий абзац."
     assert not catalog["The second paragraph."].fuzzy
     assert "#| msgid \"The first paragraph.\"" in path.read_text(encoding="utf-8")
+
+
+def test_removed_entries_are_kept_as_obsolete_and_reported(small):
+    update(small, "pl")
+    path = po(small, "pl")
+    catalog = catalogs.read(path)
+    catalog["The second paragraph."].string = "Drugi akapit."
+    catalogs.write(path, catalog)
+
+    (small / "docs" / "index.md").write_text("# A small brief\n\nThe first paragraph.\n", encoding="utf-8")
+    subprocess.run([sys.executable, "-m", "sphinx", "-b", "gettext", "-q", str(small / "docs"),
+                    str(small / "_build/gettext")], check=True)
+    run = subprocess.run([sys.executable, "-m", "briefpub.cli", "update", "--lang", "pl"],
+                         cwd=small, capture_output=True, text=True)
+
+    assert run.returncode == 0, run.stderr
+    assert "1 obsolete entry" in run.stdout
+    text = path.read_text(encoding="utf-8")
+    assert '#~ msgid "The second paragraph."' in text and '#~ msgstr "Drugi akapit."' in text
+
+
+def test_a_broken_catalog_is_not_updated(small):
+    update(small, "uk")
+    path = po(small, "uk")
+    broken = path.read_text(encoding="utf-8").replace('msgid "The first paragraph."', 'msgid "The first paragraph.')
+    path.write_text(broken, encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "briefpub.cli", "update", "--lang", "uk"],
+                         cwd=small, capture_output=True, text=True)
+    assert run.returncode == 1
+    assert "unterminated string" in run.stderr and f"{po(small, 'uk').relative_to(small)}:" in run.stderr
+    assert path.read_text(encoding="utf-8") == broken

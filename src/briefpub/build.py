@@ -67,11 +67,12 @@ class Result:
         return self.returncode == 0
 
 
-def sphinx_command(project: Project, language: Language, fmt: str) -> list[str]:
+def sphinx_command(project: Project, language: Language, fmt: str, incomplete: bool = False) -> list[str]:
     return [
         sys.executable, "-m", "sphinx",
         "--builder", fmt,
         "--define", f"language={language.code}",
+        "--define", f"briefpub_incomplete={int(incomplete)}",
         "--doctree-dir", str(project.doctree_dir(language)),
         "--fail-on-warning", "--keep-going", "--quiet",
         str(project.source_dir),
@@ -96,12 +97,14 @@ def build_environment(project: Project) -> dict[str, str]:
     return env
 
 
-def build_edition(project: Project, language: Language, fmt: str) -> Result:
+def build_edition(project: Project, language: Language, fmt: str, incomplete: bool = False) -> Result:
+    """Build one edition; ``incomplete`` marks an unfinished translation
+    published on purpose (``briefpub dist --allow-incomplete``)."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}: briefpub builds {', '.join(FORMATS)}")
     started = time.perf_counter()
     run = subprocess.run(
-        sphinx_command(project, language, fmt),
+        sphinx_command(project, language, fmt, incomplete),
         cwd=project.root, capture_output=True, text=True,
         env=build_environment(project),
     )

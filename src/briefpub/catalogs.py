@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from sphinx_intl import catalog as sphinx_intl_catalog
 
 from briefpub import languages
 from briefpub.languages import Language
+from briefpub.problems import ERROR, Problem
 
 LINE_WIDTH = 76
 """Wrapping of msgid/msgstr lines: sphinx-intl's, so both tools agree."""
@@ -36,12 +38,141 @@ def po_files(locale_dir: Path, language: Language) -> list[Path]:
 
 
 def read(path: Path) -> Catalog:
+    """Read a catalog that is known to be well formed (see :func:`parse`)."""
     data = Path(path).read_bytes()
-    catalog = read_po(io.BytesIO(data), charset="utf-8")
+    catalog = read_po(io.BytesIO(data), charset="utf-8", abort_invalid=True)
     for msgid, previous in _previous_ids(data.decode("utf-8", errors="replace")).items():
         if msgid in catalog:
             catalog[msgid].previous_id = [previous]
     return catalog
+
+
+_KEYWORD = re.compile(r"(?:#~\s*)?(msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+(.*)$")
+_ESCAPES = set('\\"abfnrtv01234567x')
+
+
+def _string_error(text: str) -> str | None:
+    """Why ``text`` is not one well-formed PO string (``"…"``), or None."""
+    text = text.rstrip()
+    if not text.startswith('"'):
+        return "expected a quoted string"
+    index = 1
+    while index < len(text):
+        char = text[index]
+        if char == "\\":
+            if index + 1 >= len(text) or text[index + 1] not in _ESCAPES:
+                return "invalid escape sequence: write a backslash as \\\\"
+            index += 2
+            continue
+        if char == '"':
+            if index != len(text) - 1:
+                return "text after the closing quote: escape a quote inside a string as \\\""
+            return None
+        index += 1
+    return "unterminated string: the closing quote is missing"
+
+
+def syntax_problems(path: Path, text: str) -> list[Problem]:
+    """What makes a catalog unreadable, line by line.
+
+    Babel's reader cuts an unterminated string short and only prints a note
+    for a garbage line; gettext tools and translators deserve better, so every
+    line is held to the PO grammar here: a comment, a keyword with a quoted
+    string, a continuation string, or nothing.
+    """
+    problems = []
+    expecting_string = False
+    seen: dict[tuple[str | None, str], int] = {}
+    context: str | None = None
+    entry_id: list[str] | None = None
+    entry_line = 0
+
+    def close_entry() -> None:
+        nonlocal entry_id, context
+        if entry_id is not None:
+            key = (context, "".join(entry_id))
+            if key in seen and key[1]:
+                problems.append(Problem(
+                    path, entry_line, ERROR, "syntax",
+                    f"duplicate msgid (first at line {seen[key]}): merge the two entries into one",
+                ))
+            seen.setdefault(key, entry_line)
+        entry_id, context = None, None
+
+    current: list[str] | None = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if not stripped:
+            expecting_string = False
+            continue
+        if stripped.startswith("#"):
+            match = _KEYWORD.match(stripped) if stripped.startswith("#~") else None
+            if match is None:
+                continue
+        else:
+            match = _KEYWORD.match(stripped)
+        if match:
+            keyword, rest = match.groups()
+            error = _string_error(rest)
+            if error:
+                problems.append(Problem(path, number, ERROR, "syntax", f"{keyword}: {error}"))
+            if stripped.startswith("#~"):
+                current = None
+                continue
+            if keyword == "msgctxt":
+                close_entry()
+                context, current = rest, None
+            elif keyword == "msgid":
+                if entry_id is not None and context is None:
+                    close_entry()
+                entry_id, entry_line = [rest], number
+                current = entry_id
+            else:
+                current = None
+            expecting_string = True
+            continue
+        if stripped.startswith('"') and expecting_string:
+            error = _string_error(stripped)
+            if error:
+                problems.append(Problem(path, number, ERROR, "syntax", error))
+            elif current is not None:
+                current.append(stripped)
+            continue
+        problems.append(Problem(
+            path, number, ERROR, "syntax",
+            f"garbage line {stripped[:40]!r}: a line must be a comment (#), a keyword "
+            "(msgid, msgstr, …) with a quoted string, or a quoted continuation",
+        ))
+    close_entry()
+    return problems
+
+
+def parse(path: Path) -> tuple[Catalog | None, list[Problem]]:
+    """Read a catalog strictly: the catalog when it is readable, and every
+    problem that stands in the way, each with its line."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        return None, [Problem(path, 0, ERROR, "syntax", f"cannot read the catalog: {error.strerror}")]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        return None, [Problem(
+            path, line, ERROR, "encoding",
+            f"invalid UTF-8 (byte 0x{data[error.start]:02x} at column {column}): "
+            "save the file as UTF-8 (in Poedit: Catalog → Properties → Encoding)",
+        )]
+    problems = syntax_problems(path, text)
+    if problems:
+        return None, problems
+    try:
+        return read(path), []
+    except Exception as error:  # Babel's reader has no single error type
+        line = getattr(error, "lineno", 0) or 0
+        return None, [Problem(path, line, ERROR, "syntax", f"unreadable catalog: {error}")]
 
 
 def _previous_ids(text: str) -> dict[str, str]:
@@ -84,7 +215,9 @@ def write(path: Path, catalog: Catalog) -> None:
 
 @dataclass(frozen=True)
 class Completeness:
-    """How far a catalog is translated; counted the way msgfmt counts."""
+    """How far a catalog is translated, counted the way ``msgfmt --statistics``
+    counts: a fuzzy entry without text is untranslated, a plural entry counts
+    by its first form."""
 
     translated: int
     fuzzy: int
@@ -95,18 +228,20 @@ class Completeness:
         return self.translated + self.fuzzy + self.untranslated
 
 
+def state(message) -> str:
+    """``translated``, ``fuzzy`` or ``untranslated``."""
+    first = message.string[0] if isinstance(message.string, (tuple, list)) else message.string
+    if not first:
+        return "untranslated"
+    return "fuzzy" if message.fuzzy else "translated"
+
+
 def completeness(catalog: Catalog) -> Completeness:
-    translated = fuzzy = untranslated = 0
+    counts = {"translated": 0, "fuzzy": 0, "untranslated": 0}
     for message in catalog:
-        if not message.id:
-            continue
-        if message.fuzzy:
-            fuzzy += 1
-        elif message.string and all(message.string if isinstance(message.string, tuple) else [message.string]):
-            translated += 1
-        else:
-            untranslated += 1
-    return Completeness(translated, fuzzy, untranslated)
+        if message.id:
+            counts[state(message)] += 1
+    return Completeness(**counts)
 
 
 def fix_header(catalog: Catalog, language: Language, now: dt.datetime) -> bool:
@@ -143,11 +278,23 @@ def fix_header(catalog: Catalog, language: Language, now: dt.datetime) -> bool:
     return changed
 
 
+class CatalogError(Exception):
+    """A catalog too broken to work on; nothing was written."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
 @dataclass(frozen=True)
 class Update:
     path: Path
     status: str
     """``created``, ``updated`` or ``unchanged``."""
+    fuzzy: int = 0
+    """Entries this update marked fuzzy because their source changed."""
+    obsolete: int = 0
+    """Entries no longer in the source, kept at the end of the file."""
 
 
 def _serialise(catalog: Catalog) -> bytes:
@@ -168,14 +315,18 @@ def merge(template: Catalog, path: Path, language: Language, now: dt.datetime) -
     """
     if path.exists():
         old = path.read_bytes()
-        catalog = read(path)
+        catalog, problems = parse(path)
+        if catalog is None:
+            raise CatalogError(problems)
         created = catalog.creation_date
+        fuzzy_before = {m.id for m in catalog if m.fuzzy}
         sphinx_intl_catalog.update_with_fuzzy(catalog, template)
         fix_header(catalog, language, now)
+        newly_fuzzy = sum(1 for m in catalog if m.id and m.fuzzy and m.id not in fuzzy_before)
         candidate = catalog.creation_date
         catalog.creation_date = created
         if _serialise(catalog) == old:
-            return Update(path, "unchanged")
+            return Update(path, "unchanged", 0, len(catalog.obsolete))
         catalog.creation_date = candidate
         status = "updated"
     else:
@@ -183,9 +334,10 @@ def merge(template: Catalog, path: Path, language: Language, now: dt.datetime) -
         catalog.locale = language.code
         fix_header(catalog, language, now)
         status = "created"
+        newly_fuzzy = 0
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(_serialise(catalog))
-    return Update(path, status)
+    return Update(path, status, newly_fuzzy, len(catalog.obsolete))
 
 
 def update(pot_dir: Path, locale_dir: Path, langs: list[Language]) -> list[Update]:

@@ -38,6 +38,11 @@ class Language:
     """The ``Language-Team`` header of the catalogs."""
     hyphenation: str
     """The Pyphen (LibreOffice) dictionary used to hyphenate the edition."""
+    foreign_letters: str
+    """Letters that do not belong to the language's alphabet: the classic slips
+    of a translator whose keyboard or spelling habits come from a neighbour."""
+    script: str
+    """ISO 15924 code of the alphabet: ``Cyrl`` or ``Latn``."""
 
     @cached_property
     def locale(self) -> Locale:
@@ -73,6 +78,8 @@ LANGUAGES: dict[str, Language] = {
             inner_quotes=("„", "“"),
             team="Ukrainian (briefpub translation team)",
             hyphenation="uk_UA",
+            foreign_letters="ыэёъўЫЭЁЪЎ",
+            script="Cyrl",
         ),
         Language(
             code="be",
@@ -80,6 +87,8 @@ LANGUAGES: dict[str, Language] = {
             inner_quotes=("„", "“"),
             team="Belarusian (briefpub translation team)",
             hyphenation="be_BY",
+            foreign_letters="ищїєґъИЩЇЄҐЪ",
+            script="Cyrl",
         ),
         Language(
             code="en",
@@ -87,6 +96,8 @@ LANGUAGES: dict[str, Language] = {
             inner_quotes=("‘", "’"),
             team="English (briefpub editors)",
             hyphenation="en_GB",
+            foreign_letters="",
+            script="Latn",
         ),
         Language(
             code="pl",
@@ -94,6 +105,8 @@ LANGUAGES: dict[str, Language] = {
             inner_quotes=("»", "«"),
             team="Polish (briefpub translation team)",
             hyphenation="pl_PL",
+            foreign_letters="",
+            script="Latn",
         ),
     )
 }

@@ -1,0 +1,201 @@
+"""`briefpub check`: each rule fires on the mistake it is for, stays quiet on
+good work, and says where (file:line) and what to do."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from briefpub import checks, languages, terminology
+from briefpub.problems import ERROR, WARNING
+
+REPO = Path(__file__).resolve().parent.parent
+TERMS = terminology.load(REPO / "locale" / "terminology.toml")
+
+HEADER = """\
+# test catalog
+msgid ""
+msgstr ""
+"Project-Id-Version: test 1\\n"
+"Language: {lang}\\n"
+"Language-Team: test\\n"
+"Plural-Forms: {plural}\\n"
+"MIME-Version: 1.0\\n"
+"Content-Type: text/plain; charset=UTF-8\\n"
+"Content-Transfer-Encoding: 8bit\\n"
+
+"""
+
+
+def po_text(lang: str, entries: str = "", plural: str | None = None, language_header: str | None = None) -> str:
+    return HEADER.format(
+        lang=language_header if language_header is not None else lang,
+        plural=plural or languages.get(lang).plural_forms,
+    ) + entries
+
+
+def entry(msgid: str, msgstr: str, fuzzy: bool = False) -> str:
+    def quote(text: str) -> str:
+        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    flag = "#, fuzzy\n" if fuzzy else ""
+    return f"#: index.md:1\n{flag}msgid {quote(msgid)}\nmsgstr {quote(msgstr)}\n\n"
+
+
+def run_check(tmp_path: Path, lang: str, text: str | bytes, release: bool = False):
+    folder = tmp_path / "locale" / lang / "LC_MESSAGES"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "index.po"
+    path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
+    return path, checks.check_catalog(path, languages.get(lang), TERMS, release=release)
+
+
+def rules(problems, severity=None):
+    return {p.rule for p in problems if severity is None or p.severity == severity}
+
+
+# --- syntax and headers: each case breaks one thing in a good catalog --------------
+
+GOOD = po_text("uk", entry("The first paragraph.", "Перший абзац."))
+
+
+@pytest.mark.parametrize(("name", "text", "rule", "line"), [
+    ("unterminated string", GOOD.replace('"Перший абзац."', '"Перший абзац.'), "syntax", 14),
+    ("garbage line", GOOD.replace("msgid \"The", "what is this\nmsgid \"The"), "syntax", 13),
+    ("invalid UTF-8", GOOD.encode("utf-8").replace("абзац".encode(), b"\xd0\xd0\xff"), "encoding", 14),
+    ("Plural-Forms that does not parse", po_text("uk", entry("a b", "а б"), plural="nplurals=3; plural=(n%10==1 &&;"),
+     "header", 7),
+    ("Plural-Forms of another language", po_text("uk", entry("a b", "а б"), plural="nplurals=2; plural=(n != 1);"),
+     "header", 7),
+    ("Language header of another folder", po_text("uk", entry("a b", "а б"), language_header="be"), "header", 5),
+    ("duplicate msgid", GOOD + entry("The first paragraph.", "Знову."), "syntax", 17),
+])
+def test_broken_catalogs_are_reported_at_their_line(tmp_path, name, text, rule, line):
+    path, problems = run_check(tmp_path, "uk", text)
+    assert any(p.rule == rule and p.severity == ERROR and p.line == line for p in problems), \
+        [str(p) for p in problems]
+    assert all(str(p).startswith(f"{path}:") for p in problems)
+
+
+def test_a_good_catalog_has_no_problem(tmp_path):
+    _, problems = run_check(tmp_path, "uk", GOOD, release=True)
+    assert problems == []
+
+
+# --- entry rules: (language, msgid, msgstr, rule that must fire or None) ---------------
+
+CASES = [
+    # completeness
+    ("uk", "A sentence.", "", "untranslated"),
+    ("en", "A sentence.", "", None),
+    # markup parity
+    ("uk", "Use `make html` now.", "Запустіть `make html` зараз.", None),
+    ("uk", "Use `make html` now.", "Запустіть make html зараз.", "markup"),
+    ("uk", "See {ref}`the list <lists>`.", "Див. {ref}`список <lists>`.", None),
+    ("uk", "See {ref}`the list <lists>`.", "Див. {ref}`список <other>`.", "markup"),
+    ("uk", "See {ref}`the list <lists>`.", "Див. {doc}`список <lists>`.", "markup"),
+    ("uk", "Read [the report](https://example.org/r).", "Читайте [звіт](https://example.org/r).", None),
+    ("uk", "Read [the report](https://example.org/r).", "Читайте [звіт](https://example.org/x).", "markup"),
+    ("uk", "As {{ org }} says.", "Як каже {{ org }}.", None),
+    ("uk", "As {{ org }} says.", "Як каже організація.", "markup"),
+    ("uk", "A claim.[^1]", "Твердження.[^1]", None),
+    ("uk", "A claim.[^1]", "Твердження.", "markup"),
+    ("uk", "A *strong* claim.", "Твердження *сильне.", "markup"),
+    ("uk", "A `code claim.", "Твердження `код.", None),
+    ("uk", "A claim.", "Твердження `код.", "markup"),
+    # raw HTML
+    ("uk", "A claim.", "Твердження.<script>alert(1)</script>", "raw-html"),
+    ("uk", "A claim.", 'Твердження <img src=x onerror="alert(1)">.', "raw-html"),
+    ("uk", "A claim.", '<a rel="attachment" href="file:///etc/passwd">Твердження</a>.', "raw-html"),
+    ("uk", "A claim.", "Твердження < 3 і > 2.", None),
+    # numbers, years, URLs
+    ("uk", "Over 1/3 of supplies in 2020.", "Понад 1/3 поставок у 2020 р.", None),
+    ("uk", "Over 1/3 of supplies in 2020.", "Понад третину поставок у 2020 р.", "numbers"),
+    ("uk", "Over 1/3 of supplies in 2020.", "Понад 1/3 поставок торік.", "numbers"),
+    ("uk", "See https://example.org/a for more.", "Див. https://example.org/b.", "numbers"),
+    # orthography
+    ("be", "Belarus and Ukraine.", "Беларусь і Украіна.", None),
+    ("be", "Belarus and Ukraine.", "Беларусь і Україна.", "orthography"),
+    ("be", "Belarus and Ukraine.", "Беларусь и Украіна.", "orthography"),
+    ("uk", "Belarus and Ukraine.", "Білорусь і Україна.", None),
+    ("uk", "Belarus and Ukraine.", "Білорусь і Украіна ў.", "orthography"),
+    ("uk", "Belarus and Ukraine.", "Бiлорусь і Україна.", "orthography"),  # Latin i
+    ("pl", "Belarus and Ukraine.", "Białoruś i Ukraina.", None),
+    ("pl", "Belarus and Ukraine.", "Białoruś i Украина.", "orthography"),
+    # terminology
+    ("pl", "Lukashenka’s regime.", "Reżim Łukaszenki.", None),
+    ("pl", "Lukashenka’s regime.", "Reżim Lukaszenki.", "terminology"),
+    ("be", "The Lublin Triangle met.", "Люблінскі трохвугольнік сабраўся.", None),
+    ("be", "The Lublin Triangle met.", "Люблінскі трыкутнік сабраўся.", "terminology"),
+    # typography
+    ("uk", "A group “For Belarus!” was set up.", "Створено групу «За Білорусь!».", None),
+    ("uk", "A group “For Belarus!” was set up.", "Створено групу \"За Білорусь!\".", "typography"),
+    ("uk", "A group “For Belarus!” was set up.", "Створено групу “За Білорусь!”.", "typography"),
+    ("pl", "A group “For Belarus!” was set up.", "Powstała grupa „Za Białoruś!”.", None),
+    ("pl", "A group “For Belarus!” was set up.", "Powstała grupa «Za Białoruś!».", "typography"),
+    ("uk", "One sentence.", "Одне  речення.", "typography"),
+    ("uk", "One sentence.", " Одне речення.", "typography"),
+    ("uk", "One sentence.", "Одне речення", "typography"),
+    ("uk", "a list item", "пункт списку", None),
+    # untranslated copies
+    ("uk", "A sentence.", "A sentence.", "copy"),
+    ("pl", "E40", "E40", None),
+    ("en", "A sentence.", "A sentence.", "copy"),
+]
+
+
+@pytest.mark.parametrize(("lang", "msgid", "msgstr", "rule"), CASES)
+def test_entry_rules(tmp_path, lang, msgid, msgstr, rule):
+    _, problems = run_check(tmp_path, lang, po_text(lang, entry(msgid, msgstr)))
+    found = rules(problems)
+    if rule is None:
+        assert not {p.rule for p in problems if p.severity == ERROR}, [str(p) for p in problems]
+    else:
+        assert rule in found, [str(p) for p in problems]
+        assert all(p.line == 13 for p in problems if p.rule == rule)  # the msgid's line
+
+
+@pytest.mark.parametrize("release", [False, True])
+def test_unfinished_work_is_a_warning_until_release(tmp_path, release):
+    text = po_text("pl", entry("One.", "") + entry("Two.", "Dwa.", fuzzy=True) + entry("Three.", "Trzy."))
+    _, problems = run_check(tmp_path, "pl", text, release=release)
+    expected = ERROR if release else WARNING
+    assert {(p.rule, p.severity) for p in problems} == {("untranslated", expected), ("fuzzy", expected)}
+
+
+def test_a_folder_that_is_no_language_is_reported(tmp_path):
+    (tmp_path / "locale" / "xx").mkdir(parents=True)
+    (tmp_path / "locale" / "uk" / "LC_MESSAGES").mkdir(parents=True)
+    problems = checks.check(tmp_path / "locale", [languages.get("uk")])
+    assert {p.rule for p in problems} == {"language", "missing"}
+
+
+def test_the_projects_own_catalogs_pass_the_release_check():
+    problems = checks.check(REPO / "locale", list(languages.LANGUAGES.values()), release=True)
+    assert [str(p) for p in problems if p.is_error] == []
+
+
+def test_the_command_prints_file_line_severity_rule_and_exits_1(tmp_path):
+    run_check(tmp_path, "uk", po_text("uk", entry("In 2020.", "У році.")))
+    run = subprocess.run([sys.executable, "-m", "briefpub.cli", "check", "--lang", "uk",
+                          "--locale-dir", str(tmp_path / "locale")], capture_output=True, text=True)
+    assert run.returncode == 1
+    path = tmp_path / "locale" / "uk" / "LC_MESSAGES" / "index.po"
+    assert f"{path}:13: error: [numbers] the number 2020 of the source is missing" in run.stdout
+
+    run = subprocess.run([sys.executable, "-m", "briefpub.cli", "check", "--json", "--lang", "uk",
+                          "--locale-dir", str(tmp_path / "locale")], capture_output=True, text=True)
+    assert run.returncode == 1
+    assert json.loads(run.stdout)[0] | {"path": ""} == {
+        "path": "", "line": 13, "severity": "error", "rule": "numbers",
+        "message": "the number 2020 of the source is missing: keep numbers and years as digits"}
+
+
+def test_a_usage_error_exits_2():
+    run = subprocess.run([sys.executable, "-m", "briefpub.cli", "check", "--lang", "../../etc"],
+                         capture_output=True, text=True)
+    assert run.returncode == 2
+    assert "unknown language" in run.stderr
