@@ -1,27 +1,38 @@
-"""Building editions: one Sphinx run per language and format.
+"""Building editions: the language × format matrix, in parallel and incrementally.
 
-Each run is its own process: Sphinx keeps its translations in module state,
-so two languages must not share an interpreter.  Warnings are errors, so
-markup that a translation broke stops the edition instead of publishing it.
+Where the time goes in a plain build is process start-up: starting Sphinx and
+importing WeasyPrint cost more than the work itself.  So the parent imports
+them once and forks one worker per language; the worker inherits the imports,
+parses the language's doctrees once and builds all its formats from them.
+Languages never share a process (Sphinx keeps its translations in module
+state), and an edition whose inputs did not change is not rebuilt at all.
 """
 
 from __future__ import annotations
 
+import hashlib
+import io
+import multiprocessing
 import os
+import queue as queues
 import subprocess
-import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from briefpub.languages import Language
+from briefpub import __version__
+from briefpub.languages import Language, get as get_language
 
-FORMATS = ("html", "epub", "pdf")
-"""Formats briefpub can build, in the order they are built."""
+FORMATS = ("epub", "pdf", "html")
+"""Formats briefpub can build, in the order they are built: a language's HTML
+edition comes last, so that it links its PDF and ePub with their sizes."""
 
 MANIFEST = ".briefpub.json"
 """Written by each Sphinx run beside its edition: what the edition says about
 itself (language, title, main file) to the publishing step."""
+
+PACKAGE_DIR = Path(__file__).parent
 
 
 @dataclass(frozen=True)
@@ -52,6 +63,10 @@ class Project:
     def output_dir(self, language: Language, fmt: str) -> Path:
         return self.build_dir / fmt / language.code
 
+    def stamp(self, language: Language, fmt: str) -> Path:
+        """The digest of the inputs the edition was last built from."""
+        return self.build_dir / "stamps" / f"{fmt}-{language.code}"
+
 
 @dataclass(frozen=True)
 class Result:
@@ -61,27 +76,20 @@ class Result:
     seconds: float
     returncode: int
     log: str
+    skipped: bool = False
+    """Up to date: nothing it depends on changed since it was built."""
 
     @property
     def ok(self) -> bool:
         return self.returncode == 0
 
 
-def sphinx_command(project: Project, language: Language, fmt: str, incomplete: bool = False) -> list[str]:
-    return [
-        sys.executable, "-m", "sphinx",
-        "--builder", fmt,
-        "--define", f"language={language.code}",
-        "--define", f"briefpub_incomplete={int(incomplete)}",
-        "--doctree-dir", str(project.doctree_dir(language)),
-        "--fail-on-warning", "--keep-going", "--quiet",
-        str(project.source_dir),
-        str(project.output_dir(language, fmt)),
-    ]
+Event = Callable[[str, Language, str, "Result | None"], None]
+"""Progress callback: (``started`` | ``done``, language, format, result)."""
 
 
 def build_environment(project: Project) -> dict[str, str]:
-    """The environment of a Sphinx run: ``SOURCE_DATE_EPOCH`` is the caller's,
+    """The environment of a build: ``SOURCE_DATE_EPOCH`` is the caller's,
     else the date of the last commit, so two builds of one commit give
     identical editions (outside a git checkout, editions carry the build time)."""
     env = dict(os.environ)
@@ -97,18 +105,226 @@ def build_environment(project: Project) -> dict[str, str]:
     return env
 
 
-def build_edition(project: Project, language: Language, fmt: str, incomplete: bool = False) -> Result:
-    """Build one edition; ``incomplete`` marks an unfinished translation
-    published on purpose (``briefpub dist --allow-incomplete``)."""
-    if fmt not in FORMATS:
-        raise ValueError(f"unknown format {fmt!r}: briefpub builds {', '.join(FORMATS)}")
+# --- what an edition depends on ---------------------------------------------------
+
+
+def _files(folder: Path, pattern: str = "*") -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.rglob(pattern) if p.is_file() and "__pycache__" not in p.parts)
+
+
+def inputs_digest(project: Project, language: Language, fmt: str, incomplete: bool, env: dict) -> str:
+    """A digest of everything the edition is made from: the source, the
+    catalogs, briefpub itself with its theme, the fonts, the date."""
+    from briefpub import fonts
+
+    paths = [p for p in _files(project.source_dir) if "_build" not in p.relative_to(project.root).parts]
+    # The HTML edition's status page reports every language's catalogs.
+    catalogs = project.locale_dir if fmt == "html" else project.locale_dir / language.code
+    paths += _files(catalogs, "*.po") + _files(PACKAGE_DIR)
+    try:
+        paths += [face.path for face in fonts.FACES]
+    except fonts.FontError:
+        pass
+    digest = hashlib.sha256()
+    for part in (__version__, language.code, fmt, str(incomplete), env.get("SOURCE_DATE_EPOCH", "now")):
+        digest.update(part.encode() + b"\0")
+    for path in paths:
+        digest.update(str(path.relative_to(project.root) if path.is_relative_to(project.root) else path.name).encode())
+        digest.update(b"\0")
+        try:
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+        except OSError:
+            digest.update(b"unreadable")
+    if env.get("SOURCE_DATE_EPOCH") is None:
+        digest.update(str(time.time_ns()).encode())  # without a fixed date, every build is new
+    return digest.hexdigest()
+
+
+def with_downloads(project: Project, language: Language, digest: str, made_from: dict[str, str]) -> str:
+    """The HTML edition links its PDF and ePub with their sizes (briefpub.sphinxext),
+    so it is out of date whenever they are built anew: its digest covers theirs,
+    as this run builds them (``made_from``) or as they were last built."""
+    parts = [digest]
+    for fmt in ("pdf", "epub"):
+        stamp = project.stamp(language, fmt)
+        parts.append(made_from.get(fmt) or (stamp.read_text(encoding="utf-8") if stamp.is_file() else "-"))
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+
+def is_up_to_date(project: Project, language: Language, fmt: str, digest: str) -> bool:
+    stamp = project.stamp(language, fmt)
+    return (
+        stamp.is_file()
+        and stamp.read_text(encoding="utf-8") == digest
+        and (project.output_dir(language, fmt) / MANIFEST).is_file()
+    )
+
+
+# --- one Sphinx run, in this process ---------------------------------------------------
+
+
+def run_sphinx(project: Project, language: Language, fmt: str, incomplete: bool = False,
+               overrides: dict | None = None) -> Result:
+    """Build one edition with Sphinx in this process; warnings are errors, so
+    markup that a translation broke stops the edition instead of publishing it."""
+    from sphinx.application import Sphinx
+    from sphinx.util.docutils import docutils_namespace, patch_docutils
+
     started = time.perf_counter()
-    run = subprocess.run(
-        sphinx_command(project, language, fmt, incomplete),
-        cwd=project.root, capture_output=True, text=True,
-        env=build_environment(project),
-    )
-    return Result(
-        language, fmt, project.output_dir(language, fmt),
-        time.perf_counter() - started, run.returncode, (run.stdout + run.stderr).strip(),
-    )
+    log = io.StringIO()
+    returncode = 1
+    try:
+        with patch_docutils(project.source_dir), docutils_namespace():
+            app = Sphinx(
+                srcdir=project.source_dir, confdir=project.source_dir,
+                outdir=project.output_dir(language, fmt), doctreedir=project.doctree_dir(language),
+                buildername=fmt,
+                confoverrides={"language": language.code, "briefpub_incomplete": incomplete, **(overrides or {})},
+                status=None, warning=log, warningiserror=True,
+            )
+            app.build()
+            returncode = app.statuscode
+    except Exception as error:  # Sphinx reports everything as exceptions of many kinds
+        log.write(f"{type(error).__name__}: {error}\n")
+    return Result(language, fmt, project.output_dir(language, fmt), time.perf_counter() - started,
+                  returncode, log.getvalue().strip())
+
+
+# --- the matrix ------------------------------------------------------------------------
+
+
+WARM_MODULES = (
+    "myst_parser.sphinx_ext.main", "myst_parser.parsers.sphinx_", "myst_parser.mdit_to_docutils.sphinx_",
+    "sphinx.builders.html", "sphinx.builders.singlehtml", "sphinx.builders.epub3", "sphinx.writers.html5",
+    "sphinx.transforms.i18n", "briefpub.sphinxext", "briefpub.status", "briefpub.preview",
+)
+
+
+def _warm_up(formats: set[str]) -> None:
+    """Import, once and before the workers are forked, everything a Sphinx
+    run of ours loads: Sphinx's built-in extensions, MyST, our builders and,
+    for PDFs, WeasyPrint.  Each worker then starts with all of it in memory."""
+    import importlib
+
+    import sphinx.application
+
+    for name in (*sphinx.application.builtin_extensions, *WARM_MODULES):
+        importlib.import_module(name)
+    from briefpub import speedups
+
+    speedups.install()
+    if "pdf" in formats:
+        from sphinx.errors import ExtensionError
+
+        from briefpub.pdf import load_weasyprint
+        try:
+            load_weasyprint()
+        except ExtensionError:
+            pass  # each PDF edition reports it
+
+
+def _language_worker(root: str, code: str, plan: list[tuple[str, str]], incomplete: bool,
+                     env: dict, events) -> None:
+    os.environ.clear()
+    os.environ.update(env)
+    project, language = Project(Path(root)), get_language(code)
+    for fmt, digest in plan:
+        events.put(("started", code, fmt, None))
+        result = run_sphinx(project, language, fmt, incomplete)
+        if result.ok:
+            stamp = project.stamp(language, fmt)
+            stamp.parent.mkdir(parents=True, exist_ok=True)
+            stamp.write_text(digest, encoding="utf-8")
+        events.put(("done", code, fmt, (result.seconds, result.returncode, result.log)))
+
+
+def build(
+    project: Project,
+    langs: list[Language],
+    formats: list[str],
+    *,
+    incomplete: frozenset[str] = frozenset(),
+    jobs: int | None = None,
+    force: bool = False,
+    on_event: Event | None = None,
+) -> list[Result]:
+    """Build every (language, format) that is out of date, one worker process
+    per language, ``jobs`` at a time (default: every core)."""
+    for fmt in formats:
+        if fmt not in FORMATS:
+            raise ValueError(f"unknown format {fmt!r}: briefpub builds {', '.join(FORMATS)}")
+    formats = [fmt for fmt in FORMATS if fmt in formats]
+    env = build_environment(project)
+    notify = on_event or (lambda *args: None)
+    results: dict[tuple[str, str], Result] = {}
+    plans: dict[str, list[tuple[str, str]]] = {}
+    for language in langs:
+        made_from: dict[str, str] = {}
+        for fmt in formats:
+            digest = inputs_digest(project, language, fmt, language.code in incomplete, env)
+            if fmt == "html":
+                digest = with_downloads(project, language, digest, made_from)
+            made_from[fmt] = digest
+            if not force and is_up_to_date(project, language, fmt, digest):
+                result = Result(language, fmt, project.output_dir(language, fmt), 0.0, 0, "", skipped=True)
+                results[(language.code, fmt)] = result
+                notify("done", language, fmt, result)
+            else:
+                plans.setdefault(language.code, []).append((fmt, digest))
+    if plans:
+        _warm_up({fmt for plan in plans.values() for fmt, _ in plan})
+        _run_workers(project, plans, incomplete, env, jobs or os.cpu_count() or 1, notify, results)
+    return [results[(language.code, fmt)] for language in langs for fmt in formats]
+
+
+def _run_workers(project, plans, incomplete, env, jobs, notify, results) -> None:
+    context = multiprocessing.get_context("fork")
+    events = context.Queue()
+    waiting = list(plans)
+    running: dict[str, multiprocessing.Process] = {}
+    open_formats = {code: [fmt for fmt, _ in plan] for code, plan in plans.items()}
+    while waiting or running:
+        while waiting and len(running) < jobs:
+            code = waiting.pop(0)
+            process = context.Process(
+                target=_language_worker,
+                args=(str(project.root), code, plans[code], code in incomplete, env, events),
+                name=f"briefpub-{code}",
+            )
+            process.start()
+            running[code] = process
+        try:
+            kind, code, fmt, payload = events.get(timeout=0.2)
+        except queues.Empty:
+            for code, process in list(running.items()):
+                # A worker may exit before the parent has read its last events.
+                if not process.is_alive() and events.empty():
+                    _finish_worker(project, code, process, open_formats, notify, results)
+                    del running[code]
+            continue
+        language = get_language(code)
+        if kind == "started":
+            notify("started", language, fmt, None)
+            continue
+        seconds, returncode, log = payload
+        result = Result(language, fmt, project.output_dir(language, fmt), seconds, returncode, log)
+        results[(code, fmt)] = result
+        open_formats[code].remove(fmt)
+        notify("done", language, fmt, result)
+        if not open_formats[code]:
+            running.pop(code).join()
+
+
+def _finish_worker(project, code, process, open_formats, notify, results) -> None:
+    """A worker that died before finishing: its remaining editions failed."""
+    process.join()
+    language = get_language(code)
+    for fmt in open_formats[code]:
+        result = Result(language, fmt, project.output_dir(language, fmt), 0.0, 1,
+                        f"the build process for {language.english_name} stopped unexpectedly "
+                        f"(exit code {process.exitcode}): run `briefpub build --lang {code}` to see why")
+        results[(code, fmt)] = result
+        notify("done", language, fmt, result)
+    open_formats[code] = []

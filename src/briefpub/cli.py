@@ -4,6 +4,7 @@ environment error."""
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -50,28 +51,71 @@ def list_languages() -> None:
         click.echo(code)
 
 
+FORCE_OPTION = click.option("--force", is_flag=True, help="Rebuild even editions that are up to date.")
+JOBS_OPTION = click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+                           help="Languages built at once (default: the number of cores).")
 ROOT_OPTION = click.option(
     "--root", type=click.Path(path_type=Path, file_okay=False), default=Path("."),
     help="The project folder (with docs/ and locale/).",
 )
 
 
-def run_builds(
-    project: build.Project, langs: list[languages.Language], formats: list[str], stop_on_failure: bool = False,
-    incomplete: list[languages.Language] = (),
-) -> list[build.Result]:
-    """Build every (language, format), one line per edition as it finishes."""
-    results = []
-    for language in langs:
-        for name in formats:
-            result = build.build_edition(project, language, name, incomplete=language in incomplete)
-            state = "done" if result.ok else "FAILED"
-            click.echo(f"{name:>5} {language.code}  {state} in {result.seconds:.1f} s  → {result.output}")
-            results.append(result)
+class Progress:
+    """One line per edition with its state and time: a live table on a
+    terminal, plain lines where output is read later (CI, logs)."""
+
+    def __init__(self, langs: list[languages.Language], formats: list[str]):
+        self.rows = {(lang.code, fmt): ("waiting", None) for lang in langs for fmt in build.FORMATS if fmt in formats}
+        self.live = None
+        if sys.stdout.isatty() and not os.environ.get("CI"):
+            from rich.live import Live
+
+            self.live = Live(self.render(), auto_refresh=False, transient=False)
+            self.live.start()
+
+    def render(self):
+        from rich.table import Table
+
+        table = Table.grid(padding=(0, 2))
+        styles = {"waiting": "dim", "building": "yellow", "done": "green", "up to date": "green", "FAILED": "bold red"}
+        for (code, fmt), (state, seconds) in self.rows.items():
+            time_text = f"{seconds:.1f} s" if seconds is not None else ""
+            table.add_row(f"{fmt:>4} {code}", f"[{styles[state]}]{state}[/]", time_text)
+        return table
+
+    def __call__(self, kind: str, language: languages.Language, fmt: str, result: build.Result | None) -> None:
+        if kind == "started":
+            self.rows[(language.code, fmt)] = ("building", None)
+        else:
+            state = "up to date" if result.skipped else ("done" if result.ok else "FAILED")
+            self.rows[(language.code, fmt)] = (state, result.seconds)
+            if self.live is None:
+                timing = "" if result.skipped else f" in {result.seconds:.1f} s"
+                click.echo(f"{fmt:>4} {language.code}  {state}{timing}  → {result.output}")
+        if self.live is not None:
+            self.live.update(self.render(), refresh=True)
+
+    def close(self, results: list[build.Result]) -> None:
+        if self.live is not None:
+            self.live.stop()
+        for result in results:
             if not result.ok:
-                click.echo(result.log, err=True)
-                if stop_on_failure:
-                    return results
+                click.echo(f"--- {result.format} {result.language.code} failed:\n{result.log}", err=True)
+
+
+def run_builds(
+    project: build.Project, langs: list[languages.Language], formats: list[str], *,
+    incomplete: list[languages.Language] = (), force: bool = False, jobs: int | None = None,
+) -> list[build.Result]:
+    """Build the matrix with progress shown; failures are printed with their log."""
+    progress = Progress(langs, formats)
+    try:
+        results = build.build(project, langs, formats, incomplete=frozenset(l.code for l in incomplete),
+                              force=force, jobs=jobs, on_event=progress)
+    finally:
+        if progress.live is not None:
+            progress.live.stop()
+    progress.close(results)
     return results
 
 
@@ -79,9 +123,11 @@ def run_builds(
 @LANG_OPTION
 @click.option("--format", "fmt", metavar="FORMATS", help=f"Comma-separated formats ({','.join(build.FORMATS)}); default: all.")
 @ROOT_OPTION
-def build_command(lang: str | None, fmt: str | None, root: Path) -> None:
-    """Build editions into _build/<format>/<language>/."""
-    results = run_builds(build.Project(root), _languages(lang), _formats(fmt))
+@FORCE_OPTION
+@JOBS_OPTION
+def build_command(lang: str | None, fmt: str | None, root: Path, force: bool, jobs: int | None) -> None:
+    """Build editions into _build/<format>/<language>/ (only those whose inputs changed)."""
+    results = run_builds(build.Project(root), _languages(lang), _formats(fmt), force=force, jobs=jobs)
     sys.exit(0 if all(r.ok for r in results) else 1)
 
 
@@ -115,18 +161,74 @@ def release_gate(project: build.Project, allow_incomplete: bool) -> list[languag
 @ROOT_OPTION
 @click.option("--allow-incomplete", is_flag=True,
               help="Publish editions whose translation is unfinished, marked as incomplete.")
-def dist_command(root: Path, allow_incomplete: bool) -> None:
+@FORCE_OPTION
+@JOBS_OPTION
+def dist_command(root: Path, allow_incomplete: bool, force: bool, jobs: int | None) -> None:
     """Check the catalogs, build every edition, publish them together to dist/ (all or nothing)."""
     project = build.Project(root)
     incomplete = release_gate(project, allow_incomplete)
-    results = run_builds(project, list(languages.LANGUAGES.values()), list(build.FORMATS), stop_on_failure=True,
-                         incomplete=incomplete)
+    results = run_builds(project, list(languages.LANGUAGES.values()), list(build.FORMATS),
+                         incomplete=incomplete, force=force, jobs=jobs)
     try:
         editions = publish.publish(project, results)
     except publish.ReleaseError as error:
         click.echo(f"briefpub: {error}", err=True)
         sys.exit(1)
     click.echo(f"published {len(editions)} editions to {project.dist_dir}")
+
+
+@main.command("preview")
+@click.argument("lang", metavar="LANG")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port on 127.0.0.1 (0: any free port).")
+@click.option("--open/--no-open", "open_browser", default=True, help="Open the page in a browser.")
+@ROOT_OPTION
+def preview_command(lang: str, port: int, open_browser: bool, root: Path) -> None:
+    """Serve one language's edition on localhost; rebuild and reload on every save."""
+    from briefpub import preview
+
+    try:
+        language = languages.get(lang)
+    except languages.UnknownLanguage as error:
+        raise click.BadParameter(str(error), param_hint="LANG") from None
+    project = build.Project(root.resolve())
+    build._warm_up({"html"})
+    state = preview.State()
+    ok, log, seconds = preview.rebuild(project, language)
+    if not ok:
+        click.echo(log, err=True)
+        if not (preview.output_dir(project, language) / "index.html").exists():
+            click.echo("briefpub: the edition does not build; fix the problems above and run preview again", err=True)
+            sys.exit(1)
+    state.publish("" if ok else log)
+    try:
+        server = preview.make_server(project, language, state, port)
+    except OSError as error:
+        click.echo(f"briefpub: cannot listen on 127.0.0.1:{port} ({error.strerror}): try --port 0", err=True)
+        sys.exit(2)
+    url = f"http://127.0.0.1:{server.server_address[1]}/index.html"
+    click.echo(f"Previewing the {language.english_name} edition at {url}")
+    click.echo(f"Watching docs/ and locale/{language.code}/ — save a file to rebuild; Ctrl+C to stop.")
+
+    def report(ok: bool, log: str, seconds: float) -> None:
+        if ok:
+            click.echo(f"rebuilt in {seconds:.2f} s")
+        else:
+            click.echo(f"build failed; the page shows the last good build:\n{log}", err=True)
+
+    import threading
+
+    threading.Thread(target=preview.watch, args=(project, language, state, report), daemon=True).start()
+    if open_browser:
+        import webbrowser
+
+        webbrowser.open(url)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        click.echo("stopped")
+    finally:
+        server.server_close()
 
 
 JSON_OPTION = click.option("--json", "as_json", is_flag=True, help="Print JSON for machines instead of text.")

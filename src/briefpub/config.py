@@ -43,7 +43,7 @@ def publication(
         "briefpub_date": published.isoformat(),
         "language": languages.SOURCE,
         "root_doc": "index",
-        "extensions": ["myst_parser", "briefpub.sphinxext", "briefpub.status"],
+        "extensions": ["myst_parser", "briefpub.sphinxext", "briefpub.status", "briefpub.preview"],
         "source_suffix": {".md": "markdown"},
         "exclude_patterns": ["_build", "README.md"],
         # MyST: the markup translators may meet, and nothing that lets a

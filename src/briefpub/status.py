@@ -14,8 +14,8 @@ PAGE = "status"
 
 
 def status_page(app: Sphinx):
-    if app.builder.name != "html":
-        return []
+    if app.builder.name != "html" or app.config.briefpub_preview:
+        return []  # a preview shows the text; `briefpub stats` shows the numbers
     locale_dir = Path(app.srcdir) / app.config.locale_dirs[0]
     rows = [
         {**row.as_dict(), "language": languages.get(row.code)}

@@ -1,0 +1,120 @@
+"""`briefpub build`: the matrix on every core, nothing rebuilt that did not
+change, and a live preview for translators."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from briefpub import build, languages
+from conftest import SOURCE_DATE_EPOCH, briefpub, copy_project
+
+
+def edit(path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def states(run: subprocess.CompletedProcess) -> dict[str, str]:
+    return {f"{m.group(1)}-{m.group(2)}": m.group(3)
+            for m in re.finditer(r"^\s*(\w+) (\w\w)\s+(done|up to date|FAILED)", run.stdout, re.M)}
+
+
+def test_an_edition_is_rebuilt_only_when_its_inputs_change(tmp_path):
+    project = copy_project(tmp_path)
+    first = briefpub("build", "--lang", "uk,pl", "--format", "epub", cwd=project.root)
+    assert first.returncode == 0, first.stderr
+    assert states(first) == {"epub-uk": "done", "epub-pl": "done"}
+
+    assert states(briefpub("build", "--lang", "uk,pl", "--format", "epub", cwd=project.root)) == \
+        {"epub-uk": "up to date", "epub-pl": "up to date"}
+
+    edit(project.locale_dir / "pl" / "LC_MESSAGES" / "index.po", 'msgstr "Spis treści"', 'msgstr "Spis rzeczy"')
+    assert states(briefpub("build", "--lang", "uk,pl", "--format", "epub", cwd=project.root)) == \
+        {"epub-uk": "up to date", "epub-pl": "done"}
+
+    assert states(briefpub("build", "--lang", "uk", "--format", "epub", "--force", cwd=project.root)) == \
+        {"epub-uk": "done"}
+
+
+def test_a_failed_edition_does_not_stop_the_others_and_the_exit_code_says_so(tmp_path):
+    project = copy_project(tmp_path)
+    edit(project.locale_dir / "be" / "LC_MESSAGES" / "index.po", 'msgstr "Змест"', 'msgstr "{nosuchrole}`Змест`"')
+    run = briefpub("build", "--lang", "be,pl", "--format", "epub", cwd=project.root)
+    assert run.returncode == 1
+    assert states(run) == {"epub-be": "FAILED", "epub-pl": "done"}
+    assert "nosuchrole" in run.stderr
+
+
+def test_each_language_is_built_in_its_own_process(tmp_path):
+    """Sphinx keeps translations per process: two languages in one process
+    would leak labels from one edition into the other."""
+    project = copy_project(tmp_path)
+    results = build.build(build.Project(project.root), [languages.get("uk"), languages.get("pl")], ["epub"],
+                          jobs=1)
+    assert all(r.ok for r in results)
+    for code, word in (("uk", "Зміст"), ("pl", "Spis treści")):
+        nav = (project.root / "_build" / "epub" / code / "nav.xhtml").read_text(encoding="utf-8")
+        assert f"<title>{word}</title>" in nav
+
+
+@pytest.fixture
+def preview_server(tmp_path):
+    project = copy_project(tmp_path)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "briefpub.cli", "preview", "pl", "--port", "0", "--no-open"],
+        cwd=project.root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={"SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH, "PATH": "/usr/bin:/bin"},
+    )
+    line = process.stdout.readline()
+    url = re.search(r"http://127\.0\.0\.1:\d+/index\.html", line)
+    assert url, line + process.stderr.read()
+    yield project, url.group(0)
+    process.terminate()
+    process.wait(timeout=10)
+
+
+def fetch(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return response.read().decode("utf-8")
+
+
+def wait_for(predicate, timeout: float = 15.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.05)
+    raise AssertionError("timed out")
+
+
+def events(url: str) -> dict:
+    with urllib.request.urlopen(url.replace("index.html", "__briefpub/events"), timeout=5) as response:
+        for line in response:
+            if line.startswith(b"data: "):
+                return json.loads(line[6:])
+
+
+def test_the_preview_rebuilds_on_save_and_shows_errors_with_file_and_line(preview_server):
+    project, url = preview_server
+    page = fetch(url)
+    assert 'lang="pl"' in page and "EventSource" in page
+    version = events(url)["version"]
+
+    po = project.locale_dir / "pl" / "LC_MESSAGES" / "index.po"
+    edit(po, 'msgstr "Spis treści"', 'msgstr "Spis rzeczy"')
+    wait_for(lambda: "Spis rzeczy" in fetch(url))
+    assert events(url)["version"] > version
+
+    edit(po, 'msgstr "Spis rzeczy"', 'msgstr "Spis rzeczy')
+    state = wait_for(lambda: events(url)["error"] and events(url))
+    assert f"{po}:" in state["error"] and "unterminated string" in state["error"]
+    assert "Spis rzeczy" in fetch(url)  # the last good build stays
