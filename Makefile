@@ -19,6 +19,7 @@ BIN     := $(VENV)/bin
 PY      := $(BIN)/python
 BRIEFPUB := $(BIN)/briefpub
 STAMP   := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
 
 .PHONY: all setup system pango html epub pdf dist gettext update-po test clean distclean
 
@@ -43,12 +44,24 @@ $(STAMP): pyproject.toml
 	@touch $@
 
 # System programs and libraries.  Pango renders the PDF editions; the tests
-# also need Java (EPUBCheck), msgfmt (catalogs as gettext reads them) and
-# pdftotext (PDFs read back).
+# also need Java (EPUBCheck, the Nu HTML Checker), msgfmt (catalogs as gettext
+# reads them), pdftotext (PDFs read back), Node.js and npm (the validators of
+# package.json) and Chromium (the HTML editions in a real browser).
 system: pango
 	$(call need,msgfmt,gettext)
 	$(call need,java,default-jre-headless)
 	$(call need,pdftotext,poppler-utils)
+	$(call need,node,nodejs)
+	$(call need,npm,npm)
+	$(call need,chromium,chromium)
+	$(call need,chromedriver,chromium-driver)
+
+# The validators the tests run on the HTML editions (vnu-jar, axe-core), as
+# package-lock.json pins them; their install scripts are not needed.
+$(NODE_STAMP): package.json package-lock.json
+	$(call need,npm,npm)
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	@touch $@
 
 pango:
 	@$(PYTHON) -c 'import ctypes.util, sys; sys.exit(not ctypes.util.find_library("pangoft2-1.0"))' || { \
@@ -81,11 +94,11 @@ dist: $(STAMP) pango
 
 # --- tests ----------------------------------------------------------------
 
-test: $(STAMP) system
+test: $(STAMP) system $(NODE_STAMP)
 	$(PY) -m pytest
 
 clean:
 	rm -rf _build .dist-*
 
 distclean: clean
-	rm -rf $(VENV) dist
+	rm -rf $(VENV) dist node_modules

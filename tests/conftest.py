@@ -17,6 +17,9 @@ from briefpub import build, languages
 
 REPO = Path(__file__).resolve().parent.parent
 
+# The browser, the HTTP server and the validators: tests/browser.py.
+pytest_plugins = ("browser",)
+
 
 def copy_project(target: Path) -> build.Project:
     for part in ("docs", "locale"):

@@ -10,6 +10,7 @@ state), and an edition whose inputs did not change is not rebuilt at all.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import io
 import multiprocessing
@@ -187,9 +188,29 @@ def run_sphinx(project: Project, language: Language, fmt: str, incomplete: bool 
             app.build()
             returncode = app.statuscode
     except Exception as error:  # Sphinx reports everything as exceptions of many kinds
-        log.write(f"{type(error).__name__}: {error}\n")
+        log.write(explain(error) + "\n")
     return Result(language, fmt, project.output_dir(language, fmt), time.perf_counter() - started,
                   returncode, log.getvalue().strip())
+
+
+def explain(error: BaseException) -> str:
+    """A message for a person: what failed, where, and what to do."""
+    seen = error
+    while seen is not None:
+        if isinstance(seen, OSError) and seen.errno in ADVICE:
+            where = f" {seen.filename}" if seen.filename else ""
+            return f"cannot write{where}: {seen.strerror}: {ADVICE[seen.errno]}"
+        seen = seen.__cause__ or seen.__context__
+    return f"{type(error).__name__}: {error}"
+
+
+ADVICE = {
+    errno.ENOSPC: "the disk is full; free some space and build again",
+    errno.EDQUOT: "the disk quota is used up; free some space and build again",
+    errno.EROFS: "the output folder is on a read-only file system; build in a writable checkout",
+    errno.EACCES: "no permission to write there; fix the folder's permissions or build as its owner",
+    errno.EPERM: "no permission to write there; fix the folder's permissions or build as its owner",
+}
 
 
 # --- the matrix ------------------------------------------------------------------------
@@ -232,11 +253,17 @@ def _language_worker(root: str, code: str, plan: list[tuple[str, str]], incomple
     project, language = Project(Path(root)), get_language(code)
     for fmt, digest in plan:
         events.put(("started", code, fmt, None))
+        stamp = project.stamp(language, fmt)
+        # From here until it succeeds the edition is not up to date, even if
+        # this process is killed half-way through writing it.
+        stamp.unlink(missing_ok=True)
         result = run_sphinx(project, language, fmt, incomplete)
         if result.ok:
-            stamp = project.stamp(language, fmt)
-            stamp.parent.mkdir(parents=True, exist_ok=True)
-            stamp.write_text(digest, encoding="utf-8")
+            try:
+                stamp.parent.mkdir(parents=True, exist_ok=True)
+                stamp.write_text(digest, encoding="utf-8")
+            except OSError:
+                pass  # the next build simply rebuilds it
         events.put(("done", code, fmt, (result.seconds, result.returncode, result.log)))
 
 

@@ -34,7 +34,18 @@ def catalog_dir(locale_dir: Path, language: Language) -> Path:
 
 
 def po_files(locale_dir: Path, language: Language) -> list[Path]:
-    return sorted(catalog_dir(locale_dir, language).glob("*.po"))
+    return sorted(catalog_dir(locale_dir, language).rglob("*.po"))
+
+
+THEME_DOMAIN = "sphinx"
+"""The catalog of the theme's labels; every other catalog belongs to a document."""
+
+
+def document_name(locale_dir: Path, language: Language, path: Path) -> str | None:
+    """The document a catalog translates (``index`` for index.po), or None
+    for the theme's catalog."""
+    name = path.relative_to(catalog_dir(locale_dir, language)).with_suffix("").as_posix()
+    return None if name == THEME_DOMAIN else name
 
 
 def read(path: Path) -> Catalog:

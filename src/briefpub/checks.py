@@ -382,8 +382,39 @@ INCOMPLETE = frozenset({"untranslated", "fuzzy"})
 """Rules that say a translation is unfinished rather than wrong."""
 
 
-def check_language(locale_dir: Path, language: Language, release: bool = False) -> list[Problem]:
-    """Every problem in one language's catalogs."""
+def source_documents(source_dir: Path) -> set[str]:
+    return {
+        path.relative_to(source_dir).with_suffix("").as_posix()
+        for path in Path(source_dir).rglob("*.md")
+        if not any(part.startswith(("_", ".")) for part in path.relative_to(source_dir).parts)
+        and path.name != "README.md"
+    }
+
+
+def document_problems(locale_dir: Path, language: Language, source_dir: Path) -> list[Problem]:
+    """Catalogs without a document, and documents without a catalog."""
+    problems = []
+    documents = source_documents(source_dir)
+    translated = set()
+    for path in catalogs.po_files(locale_dir, language):
+        name = catalogs.document_name(locale_dir, language, path)
+        if name is None:
+            continue
+        translated.add(name)
+        if name not in documents:
+            problems.append(Problem(path, 1, ERROR, "documents",
+                                    f"a catalog for {name}.md, which is no longer in {source_dir}: "
+                                    "delete this file (its translations are not used)"))
+    for name in sorted(documents - translated):
+        problems.append(Problem(source_dir / f"{name}.md", 1, ERROR, "documents",
+                                f"this document has no {language.english_name} catalog: run `make update-po`"))
+    return problems
+
+
+def check_language(locale_dir: Path, language: Language, release: bool = False,
+                   source_dir: Path | None = None) -> list[Problem]:
+    """Every problem in one language's catalogs (and, given the source
+    folder, catalogs and documents that do not match)."""
     locale_dir = Path(locale_dir)
     terms_path = locale_dir / TERMINOLOGY
     terms = terminology.load(terms_path) if terms_path.exists() else []
@@ -391,12 +422,16 @@ def check_language(locale_dir: Path, language: Language, release: bool = False) 
     if not paths:
         return [Problem(catalogs.catalog_dir(locale_dir, language), 0, ERROR, "missing",
                         "no catalogs for this language: run `make update-po`")]
-    return [problem for path in paths for problem in check_catalog(path, language, terms, release)]
+    problems = [problem for path in paths for problem in check_catalog(path, language, terms, release)]
+    if source_dir is not None:
+        problems += document_problems(locale_dir, language, source_dir)
+    return problems
 
 
-def check(locale_dir: Path, langs: list[Language], release: bool = False) -> list[Problem]:
+def check(locale_dir: Path, langs: list[Language], release: bool = False,
+          source_dir: Path | None = None) -> list[Problem]:
     """Every problem under ``locale_dir`` for ``langs``."""
     _, problems = language_dirs(locale_dir)
     for language in langs:
-        problems.extend(check_language(locale_dir, language, release))
+        problems.extend(check_language(locale_dir, language, release, source_dir))
     return problems

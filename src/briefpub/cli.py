@@ -127,16 +127,36 @@ def run_builds(
 @JOBS_OPTION
 def build_command(lang: str | None, fmt: str | None, root: Path, force: bool, jobs: int | None) -> None:
     """Build editions into _build/<format>/<language>/ (only those whose inputs changed)."""
-    results = run_builds(build.Project(root), _languages(lang), _formats(fmt), force=force, jobs=jobs)
-    sys.exit(0 if all(r.ok for r in results) else 1)
+    project = build.Project(root)
+    langs = _languages(lang)
+    broken = catalog_errors(project, langs)
+    results = run_builds(project, [l for l in langs if l not in broken], _formats(fmt), force=force, jobs=jobs)
+    sys.exit(0 if all(r.ok for r in results) and not broken else 1)
+
+
+def catalog_errors(project: build.Project, langs: list[languages.Language]) -> set[languages.Language]:
+    """Languages whose catalogs have errors, reported; Sphinx would build them
+    anyway and publish something wrong (a string cut short, a catalog ignored)."""
+    broken = set()
+    for language in langs:
+        problems = [p for p in checks.check_language(project.locale_dir, language) if p.is_error]
+        for problem in problems:
+            click.echo(str(problem), err=True)
+        if problems:
+            click.echo(f"briefpub: the {language.english_name} editions are not built until these errors are "
+                       "fixed (`briefpub check` lists them)", err=True)
+            broken.add(language)
+    return broken
 
 
 def release_gate(project: build.Project, allow_incomplete: bool) -> list[languages.Language]:
     """Refuse a release whose catalogs have errors or are unfinished; return
     the languages published as incomplete under ``--allow-incomplete``."""
-    blocking, incomplete = [], []
+    _, blocking = checks.language_dirs(project.locale_dir)
+    incomplete = []
     for language in languages.LANGUAGES.values():
-        problems = [p for p in checks.check_language(project.locale_dir, language, release=True) if p.is_error]
+        problems = [p for p in checks.check_language(project.locale_dir, language, release=True,
+                                                     source_dir=project.source_dir) if p.is_error]
         unfinished = [p for p in problems if p.rule in checks.INCOMPLETE]
         if unfinished and allow_incomplete:
             incomplete.append(language)
@@ -275,11 +295,14 @@ def stats_command(lang: str | None, locale_dir: Path, as_json: bool) -> None:
 @main.command("check")
 @LANG_OPTION
 @LOCALE_OPTION
+@click.option("--source-dir", type=click.Path(path_type=Path, file_okay=False), default=Path("docs"),
+              show_default=True, help="The documents the catalogs translate.")
 @click.option("--release", is_flag=True, help="Untranslated and fuzzy entries are errors, as before publishing.")
 @JSON_OPTION
-def check_command(lang: str | None, locale_dir: Path, release: bool, as_json: bool) -> None:
+def check_command(lang: str | None, locale_dir: Path, source_dir: Path, release: bool, as_json: bool) -> None:
     """Check the catalogs: syntax, headers, markup, numbers, spelling, terms, typography."""
-    problems = checks.check(locale_dir, _languages(lang), release=release)
+    problems = checks.check(locale_dir, _languages(lang), release=release,
+                            source_dir=source_dir if source_dir.is_dir() else None)
     errors = sum(p.is_error for p in problems)
     if as_json:
         click.echo(json.dumps([p.as_dict() for p in problems], ensure_ascii=False, indent=2))

@@ -91,7 +91,15 @@ class _PreviewProject(build.Project):
 
 
 def rebuild(project: build.Project, language: Language) -> tuple[bool, str, float]:
-    """Build the preview once, in a fresh fork of this (warm) process."""
+    """Build the preview once, in a fresh fork of this (warm) process.
+
+    A catalog with errors is not built at all (Sphinx would silently cut a
+    broken string, or drop the whole catalog): the page keeps the last good
+    build and shows the errors, each with its file and line."""
+    started = time.perf_counter()
+    problems = [str(p) for p in checks.check_language(project.locale_dir, language) if p.is_error]
+    if problems:
+        return False, "\n".join(problems), time.perf_counter() - started
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
     process = context.Process(target=_build_in_child, args=(str(project.root), language.code, sender))
@@ -102,9 +110,6 @@ def rebuild(project: build.Project, language: Language) -> tuple[bool, str, floa
     except EOFError:
         returncode, log, seconds = 1, f"the build stopped unexpectedly (exit code {process.exitcode})", 0.0
     process.join()
-    if returncode != 0:
-        problems = [str(p) for p in checks.check_language(project.locale_dir, language) if p.is_error]
-        log = "\n".join(problems + [log]).strip()
     return returncode == 0, log, seconds
 
 

@@ -13,6 +13,7 @@ import ctypes.util
 import hashlib
 import json
 import os
+import posixpath
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -22,11 +23,27 @@ import jinja2
 from babel.units import format_unit
 
 from briefpub import languages
-from briefpub.build import FORMATS, MANIFEST, Project, Result
+from briefpub.build import MANIFEST, Project, Result
 from briefpub.config import THEME_DIR
 
 HTML_LEFT_OUT = (".buildinfo", MANIFEST, "objects.inv", "_sources", ".doctrees")
-FORMAT_NAMES = {"html": "HTML", "epub": "ePub", "pdf": "PDF"}
+FORMAT_NAMES = {"html": "HTML", "pdf": "PDF", "epub": "ePub"}
+"""Formats as readers see them, in the order they are offered."""
+MEDIA_TYPES = {"html": "text/html", "pdf": "application/pdf", "epub": "application/epub+zip"}
+HTML_DIR = "html"
+"""Where the HTML editions are in dist/: ``html/<lang>/``, beside a landing
+page (``html/index.html``); the PDF and ePub files are at the top."""
+LANDING = "index.html"
+
+
+def html_dir(language: languages.Language) -> str:
+    """The folder of a language's HTML edition, relative to dist/."""
+    return f"{HTML_DIR}/{language.code}"
+
+
+def link(source: str, target: str) -> str:
+    """A relative URL from the page ``source`` to ``target``, both relative to dist/."""
+    return posixpath.relpath(target, posixpath.dirname(source) or ".")
 
 
 class ReleaseError(RuntimeError):
@@ -52,6 +69,16 @@ def read_manifest(result: Result) -> dict:
         raise ReleaseError(f"{path}: the edition's manifest is missing or broken ({error}); rebuild it") from None
 
 
+def built_edition(folder: Path) -> tuple[dict, Path] | None:
+    """The manifest and main file of the edition built in ``folder``, if there is one."""
+    try:
+        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        main = folder / manifest["file"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return (manifest, main) if main.is_file() else None
+
+
 def stage(staging: Path, results: list[Result]) -> list[Edition]:
     """Copy every edition into the staging folder, in the layout of dist/."""
     editions = []
@@ -59,7 +86,7 @@ def stage(staging: Path, results: list[Result]) -> list[Edition]:
         manifest = read_manifest(result)
         language = languages.get(manifest["language"])
         if result.format == "html":
-            target = staging / "html" / language.code
+            target = staging / html_dir(language)
             shutil.copytree(result.output, target, ignore=shutil.ignore_patterns(*HTML_LEFT_OUT))
             main = target / manifest["file"]
             size = sum(path.stat().st_size for path in target.rglob("*") if path.is_file())
@@ -75,36 +102,84 @@ def stage(staging: Path, results: list[Result]) -> list[Edition]:
 
 
 def human_size(size: int, language: languages.Language) -> str:
+    """A file size as the language writes it (``181 кБ``, ``1,8 MB``), number
+    and unit held together by a no-break space."""
     kilobytes = max(1, round(size / 1024))
     if kilobytes < 1024:
-        return format_unit(kilobytes, "digital-kilobyte", length="short", locale=language.locale, format="#,##0")
-    return format_unit(size / 1024 / 1024, "digital-megabyte", length="short", locale=language.locale, format="#,##0.0")
+        text = format_unit(kilobytes, "digital-kilobyte", length="short", locale=language.locale, format="#,##0")
+    else:
+        text = format_unit(size / 1024 / 1024, "digital-megabyte", length="short", locale=language.locale,
+                           format="#,##0.0")
+    return text.replace(" ", "\u00a0").replace("\u202f", "\u00a0")
+
+
+def _templates() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(THEME_DIR / "dist"), autoescape=True, keep_trailing_newline=True
+    )
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One language's HTML edition as the landing page offers it."""
+
+    language: languages.Language
+    title: str
+    subtitle: str
+
+
+def write_landing(folder: Path, entries: list[Entry]) -> Path:
+    """The landing page of the HTML editions (``html/index.html``).
+
+    Without JavaScript it is a list of the editions, each in its own language
+    and labelled with it; with JavaScript, the edition that best matches the
+    languages the reader's browser asks for is offered first.  Used for dist/
+    and for a local build of every language.
+    """
+    entries = sorted(entries, key=lambda e: languages.CODES.index(e.language.code))
+    source = next((e for e in entries if e.language.is_source), entries[0])
+    page = _templates().get_template("html.html").render(
+        entries=[{"entry": e, "href": link(LANDING, f"{e.language.code}/index.html")} for e in entries],
+        source=source,
+        fonts=f"{entries[0].language.code}/_static/fonts.css",
+    )
+    target = folder / LANDING
+    # Languages build in parallel: replace the page in one step, never leave it half-written.
+    partial = target.with_name(f".{LANDING}.{os.getpid()}")
+    partial.write_text(page, encoding="utf-8")
+    partial.replace(target)
+    return target
 
 
 def write_index(staging: Path, editions: list[Edition]) -> None:
-    """``dist/index.html``: every edition under its language's native name."""
-    environment = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(THEME_DIR / "dist"), autoescape=True, keep_trailing_newline=True
-    )
+    """``dist/index.html``: every edition under its language's native name,
+    and ``dist/html/index.html``: the landing page of the HTML editions."""
     by_language = []
     for language in languages.LANGUAGES.values():
         own = [e for e in editions if e.language == language]
         if not own:
             continue
-        own.sort(key=lambda e: FORMATS.index(e.format))
+        own.sort(key=lambda e: list(FORMAT_NAMES).index(e.format))
         by_language.append({
             "language": language,
             "title": own[0].title,
             "subtitle": own[0].subtitle,
             "editions": [
-                {"format": FORMAT_NAMES[e.format], "href": e.path, "size": human_size(e.size, language)}
+                {"format": FORMAT_NAMES[e.format], "href": e.path, "size": human_size(e.size, language),
+                 "type": MEDIA_TYPES[e.format]}
                 for e in own
             ],
         })
     source = next(e for e in by_language if e["language"].is_source) if any(
         e["language"].is_source for e in by_language) else by_language[0]
-    page = environment.get_template("index.html").render(languages=by_language, source=source)
+    html = [e for e in by_language if any(ed["format"] == FORMAT_NAMES["html"] for ed in e["editions"])]
+    page = _templates().get_template("index.html").render(
+        languages=by_language, source=source,
+        fonts=f"{html_dir(html[0]['language'])}/_static/fonts.css" if html else None,
+    )
     (staging / "index.html").write_text(page, encoding="utf-8")
+    if html:
+        write_landing(staging / HTML_DIR, [Entry(e["language"], e["title"], e["subtitle"]) for e in html])
 
 
 def write_checksums(staging: Path) -> None:

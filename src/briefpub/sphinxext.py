@@ -24,7 +24,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.errors import ConfigError, ExtensionError
 from sphinx.locale import get_translation
 
-from briefpub import __version__, fonts, languages
+from briefpub import __version__, build, fonts, languages, publish
 from briefpub.build import MANIFEST
 from briefpub.config import THEME_DIR
 
@@ -32,6 +32,9 @@ _ = get_translation("sphinx")
 """The theme's labels, translated by the project's ``sphinx.po`` catalogs."""
 
 HTML_BUILDERS = ("html", "epub", "pdf")
+SPHINX_SCRIPTS = frozenset(
+    f"_static/{name}" for name in ("documentation_options.js", "doctools.js", "sphinx_highlight.js", "translations.js")
+)
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,40 @@ def configure_edition(app: Sphinx, config: Config) -> None:
     config.epub_show_urls = "no"
     config.epub_use_index = False
     config.epub_exclude_files = ["_static/print.css", MANIFEST]
+    config.briefpub_downloads = find_downloads(app, language)
+
+
+def project_html_build(app: Sphinx, language: languages.Language) -> build.Project | None:
+    """The briefpub project when this run builds ``language``'s HTML edition in
+    its place (``_build/html/<lang>``); None for any other run."""
+    project = build.Project(Path(app.srcdir).parent)
+    if Path(app.outdir) != project.output_dir(language, "html").resolve():
+        return None
+    return project
+
+
+def find_downloads(app: Sphinx, language: languages.Language) -> list[dict[str, Any]]:
+    """The edition's own PDF and ePub, for its HTML edition to link with their sizes.
+
+    ``briefpub build`` and ``briefpub dist`` build a language's PDF and ePub
+    before its HTML (:data:`briefpub.build.FORMATS`); an HTML build without
+    them offers no downloads.  The result is a config value that Sphinx
+    hashes into the HTML build's ``.buildinfo``, so pages are rewritten when a
+    size changes.
+    """
+    project = project_html_build(app, language)
+    if project is None:
+        return []
+    found = []
+    for fmt in publish.FORMAT_NAMES:
+        if fmt == "html":
+            continue
+        built = publish.built_edition(project.output_dir(language, fmt))
+        if built is None or built[0].get("language") != language.code:
+            continue
+        manifest, main = built
+        found.append({"format": fmt, "file": manifest["file"], "size": main.stat().st_size})
+    return found
 
 
 def source_date() -> dt.datetime | None:
@@ -121,10 +158,32 @@ def use_theme_assets(app: Sphinx) -> None:
         # A brief is read top to bottom; Sphinx has no stemmer for uk, be or
         # pl, and its search page would be the only one with untranslated labels.
         app.builder.search = False
+    if hasattr(app.builder, "_js_files"):
+        # Without search, Sphinx's own scripts (search highlighting, its
+        # translations of search labels) have nothing to do: an edition
+        # carries only the scripts an extension adds on purpose.
+        app.builder._js_files[:] = [js for js in app.builder._js_files if js.filename not in SPHINX_SCRIPTS]
     app.add_css_file("fonts.css")
+    app.add_css_file("languages.css")
     if app.builder.name != "epub":
         app.add_css_file("print.css", media="print")
     write_fonts(app)
+    (Path(app.outdir) / "_static" / "languages.css").write_text(languages_css(), encoding="utf-8")
+
+
+def languages_css() -> str:
+    """Each language's quotation marks, stated by :mod:`briefpub.languages`,
+    for ``<q>`` and every quote the stylesheets generate; hyphenation follows
+    ``lang`` by itself."""
+    def string(mark: str) -> str:
+        return '"' + "".join(f"\\{ord(c):06X}" for c in mark) + '"'
+
+    rules = [
+        f":lang({lang.code}) {{ quotes: {' '.join(map(string, (*lang.quotes, *lang.inner_quotes)))}; }}"
+        f" /* {lang.quotes[0]}…{lang.quotes[1]} {lang.inner_quotes[0]}…{lang.inner_quotes[1]} */"
+        for lang in languages.LANGUAGES.values()
+    ]
+    return "/* Written by briefpub from briefpub.languages. */\n" + "\n".join(rules) + "\n"
 
 
 def write_fonts(app: Sphinx) -> None:
@@ -166,7 +225,41 @@ def page_context(
         "year": meta.published.year,
         "generator": f"briefpub {__version__}",
         "xhtml": app.builder.name == "epub",
+        "switcher": [],
+        "alternates": [],
+        "downloads": [],
     }
+    if app.builder.name == "html":
+        context["brief"].update(other_editions(app, pagename, language))
+
+
+def other_editions(app: Sphinx, pagename: str, language: languages.Language) -> dict[str, list]:
+    """What an HTML page links to besides itself: the same page in every
+    edition (the language switcher, ``<link rel="alternate">``), the landing
+    page as ``x-default``, and the edition's own PDF and ePub.  Links are
+    relative and follow the layout of dist/ (:mod:`briefpub.publish`)."""
+    target = app.builder.get_target_uri(pagename)
+    here = f"{publish.html_dir(language)}/{target}"
+    switcher = [
+        {
+            "language": other,
+            "href": publish.link(here, f"{publish.html_dir(other)}/{target}"),
+            "current": other == language,
+        }
+        for other in languages.LANGUAGES.values()
+    ]
+    alternates = [{"hreflang": item["language"].code, "href": item["href"]} for item in switcher]
+    alternates.append({"hreflang": "x-default", "href": publish.link(here, f"{publish.HTML_DIR}/{publish.LANDING}")})
+    downloads = [
+        {
+            "format": publish.FORMAT_NAMES[file["format"]],
+            "type": publish.MEDIA_TYPES[file["format"]],
+            "href": publish.link(here, file["file"]),
+            "size": publish.human_size(file["size"], language),
+        }
+        for file in app.config.briefpub_downloads
+    ]
+    return {"switcher": switcher, "alternates": alternates, "downloads": downloads}
 
 
 def write_manifest(app: Sphinx, exception: Exception | None) -> None:
@@ -188,6 +281,24 @@ def write_manifest(app: Sphinx, exception: Exception | None) -> None:
         "file": main,
     }
     (Path(app.outdir) / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+    if app.builder.name == "html":
+        write_landing(app)
+
+
+def write_landing(app: Sphinx) -> None:
+    """``_build/html/index.html``: the landing page of the HTML editions built
+    so far, as dist/ has it (:func:`briefpub.publish.write_landing`)."""
+    project = project_html_build(app, languages.get(app.config.language))
+    if project is None:
+        return
+    entries = []
+    for language in languages.LANGUAGES.values():
+        built = publish.built_edition(project.output_dir(language, "html"))
+        if built is not None:
+            manifest = built[0]
+            entries.append(publish.Entry(language, manifest["title"], manifest["subtitle"]))
+    if entries:
+        publish.write_landing(project.output_dir(entries[0].language, "html").parent, entries)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -196,6 +307,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
 
     app.add_config_value("briefpub_name", "brief", "env", str)
     app.add_config_value("briefpub_date", dt.date.today().isoformat(), "env", str)
+    # Set by briefpub itself (configure_edition), never in conf.py.
+    app.add_config_value("briefpub_downloads", [], "html", list)
     app.add_html_theme("brief", str(THEME_DIR / "brief"))
     app.add_builder(EpubBuilder, override=True)
     app.add_builder(PdfBuilder)
