@@ -114,7 +114,7 @@ def test_the_preview_rebuilds_on_save_and_shows_errors_with_file_and_line(previe
     po = project.locale_dir / "pl" / "LC_MESSAGES" / "index.po"
     edit(po, 'msgstr "Spis treści"', 'msgstr "Spis rzeczy"')
     wait_for(lambda: "Spis rzeczy" in fetch(url))
-    assert events(url)["version"] > version
+    wait_for(lambda: events(url)["version"] > version)  # the page is told to reload
 
     edit(po, 'msgstr "Spis rzeczy"', 'msgstr "Spis rzeczy')
     state = wait_for(lambda: events(url)["error"] and events(url))

@@ -4,15 +4,15 @@ environment error."""
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 import sys
 from pathlib import Path
 
 import click
 
-import json
-
-from briefpub import __version__, build, catalogs, checks, languages, publish, stats
+from briefpub import __version__, build, catalogs, checks, languages, lock, publish, stats
 
 
 def _languages(value: str | None) -> list[languages.Language]:
@@ -165,9 +165,9 @@ def release_gate(project: build.Project, allow_incomplete: bool) -> list[languag
     if blocking:
         for problem in blocking:
             click.echo(str(problem), err=True)
-        hint = "" if allow_incomplete else (
-            "; to publish an unfinished translation marked as incomplete, add --allow-incomplete"
-        )
+        unfinished_only = any(p.rule in checks.INCOMPLETE for p in blocking) and not allow_incomplete
+        hint = "; to publish an unfinished translation marked as incomplete, add --allow-incomplete" \
+            if unfinished_only else ""
         click.echo(f"briefpub: not published: {len(blocking)} error(s) in the catalogs above{hint}; "
                    "dist/ is unchanged", err=True)
         sys.exit(1)
@@ -177,24 +177,67 @@ def release_gate(project: build.Project, allow_incomplete: bool) -> list[languag
     return incomplete
 
 
-@main.command("dist")
-@ROOT_OPTION
-@click.option("--allow-incomplete", is_flag=True,
-              help="Publish editions whose translation is unfinished, marked as incomplete.")
-@FORCE_OPTION
-@JOBS_OPTION
-def dist_command(root: Path, allow_incomplete: bool, force: bool, jobs: int | None) -> None:
-    """Check the catalogs, build every edition, publish them together to dist/ (all or nothing)."""
-    project = build.Project(root)
-    incomplete = release_gate(project, allow_incomplete)
-    results = run_builds(project, list(languages.LANGUAGES.values()), list(build.FORMATS),
-                         incomplete=incomplete, force=force, jobs=jobs)
+WAIT_OPTION = click.option("--wait/--no-wait", default=True, show_default=True,
+                           help="Wait for a release already running, or stop at once.")
+ALLOW_INCOMPLETE_OPTION = click.option(
+    "--allow-incomplete", is_flag=True, help="Publish editions whose translation is unfinished, marked as incomplete.")
+
+
+@contextlib.contextmanager
+def releasing(project: build.Project, wait: bool):
+    """Hold the release lock; turn what goes wrong while publishing into a message."""
+    def waiting(holder: str) -> None:
+        click.echo(f"waiting for the release already running ({holder})…", err=True)
+
     try:
-        editions = publish.publish(project, results)
+        with lock.release_lock(project.root, wait=wait, on_wait=waiting):
+            publish.recover(project)
+            yield
+    except lock.Busy as error:
+        click.echo(f"briefpub: {error}", err=True)
+        sys.exit(1)
     except publish.ReleaseError as error:
         click.echo(f"briefpub: {error}", err=True)
         sys.exit(1)
-    click.echo(f"published {len(editions)} editions to {project.dist_dir}")
+    except OSError as error:
+        click.echo(f"briefpub: not published: {build.explain(error)}; dist/ is unchanged", err=True)
+        sys.exit(1)
+
+
+def report_published(project: build.Project, editions) -> None:
+    if editions is None:
+        click.echo(f"{project.dist_dir} is up to date")
+    else:
+        click.echo(f"published {len(editions)} editions to {project.dist_dir}")
+
+
+@main.command("dist")
+@ROOT_OPTION
+@ALLOW_INCOMPLETE_OPTION
+@FORCE_OPTION
+@JOBS_OPTION
+@WAIT_OPTION
+def dist_command(root: Path, allow_incomplete: bool, force: bool, jobs: int | None, wait: bool) -> None:
+    """Check the catalogs, build every edition, publish them together to dist/ (all or nothing)."""
+    project = build.Project(root)
+    with releasing(project, wait):
+        incomplete = release_gate(project, allow_incomplete)
+        results = run_builds(project, list(languages.LANGUAGES.values()), list(build.FORMATS),
+                             incomplete=incomplete, force=force, jobs=jobs)
+        report_published(project, publish.publish(project, results))
+
+
+@main.command("publish")
+@ROOT_OPTION
+@ALLOW_INCOMPLETE_OPTION
+@WAIT_OPTION
+def publish_command(root: Path, allow_incomplete: bool, wait: bool) -> None:
+    """Publish editions already built in _build/ (e.g. by the jobs of a CI matrix) to dist/."""
+    project = build.Project(root)
+    with releasing(project, wait):
+        release_gate(project, allow_incomplete)
+        results = publish.collect(project, list(languages.LANGUAGES.values()), list(build.FORMATS))
+        report_published(project, publish.publish(project, results))
 
 
 @main.command("preview")

@@ -59,6 +59,8 @@ class Edition:
     path: str
     """Where the edition's main file is, relative to dist/."""
     size: int
+    notice: str = ""
+    """Set for an unfinished translation published on purpose."""
 
 
 def read_manifest(result: Result) -> dict:
@@ -96,7 +98,7 @@ def stage(staging: Path, results: list[Result]) -> list[Edition]:
             size = main.stat().st_size
         editions.append(
             Edition(language, result.format, manifest["title"], manifest["subtitle"],
-                    main.relative_to(staging).as_posix(), size)
+                    main.relative_to(staging).as_posix(), size, manifest.get("notice", ""))
         )
     return editions
 
@@ -164,6 +166,7 @@ def write_index(staging: Path, editions: list[Edition]) -> None:
             "language": language,
             "title": own[0].title,
             "subtitle": own[0].subtitle,
+            "notice": own[0].notice,
             "editions": [
                 {"format": FORMAT_NAMES[e.format], "href": e.path, "size": human_size(e.size, language),
                  "type": MEDIA_TYPES[e.format]}
@@ -244,12 +247,63 @@ def swap_into_place(staging: Path, dist: Path) -> None:
     previous.rename(staging)
 
 
-def publish(project: Project, results: list[Result]) -> list[Edition]:
-    """Publish built editions to ``project.dist_dir``; all or nothing."""
+def recover(project: Project) -> None:
+    """Tidy what an interrupted release left behind (call it holding the
+    release lock): staging folders, and a dist/ caught between two renames."""
+    previous = project.dist_dir.with_name(project.dist_dir.name + ".previous")
+    if previous.is_dir():
+        if project.dist_dir.exists():
+            shutil.rmtree(previous, ignore_errors=True)
+        else:
+            previous.rename(project.dist_dir)
+    for staging in project.root.glob(".dist-*"):
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def collect(project: Project, langs: list[languages.Language], formats: list[str]) -> list[Result]:
+    """The editions already built in ``_build/`` (by `briefpub build`, or by the
+    jobs of a CI matrix), as results to publish."""
+    results, missing = [], []
+    for language in langs:
+        for fmt in formats:
+            output = project.output_dir(language, fmt)
+            if built_edition(output) is None:
+                missing.append(f"{fmt}-{language.code}")
+            results.append(Result(language, fmt, output, 0.0, 0, "", skipped=True))
+    if missing:
+        raise ReleaseError(f"not published: {', '.join(missing)} not built yet (run `briefpub build`); "
+                           "dist/ is unchanged")
+    return results
+
+
+def release_digest(project: Project, results: list[Result]) -> str:
+    """What a release is made of: the input digests of its editions."""
+    digest = hashlib.sha256()
+    for result in results:
+        stamp = project.stamp(result.language, result.format)
+        digest.update(stamp.read_bytes() if stamp.is_file() else os.urandom(16))
+    return digest.hexdigest()
+
+
+def is_published(project: Project, results: list[Result]) -> bool:
+    """Whether dist/ already is exactly this release, intact."""
+    record = project.build_dir / "stamps" / "release"
+    sums = project.dist_dir / "SHA256SUMS"
+    if not (record.is_file() and sums.is_file() and all(r.skipped for r in results)):
+        return False
+    expected = f"{release_digest(project, results)} {hashlib.sha256(sums.read_bytes()).hexdigest()}"
+    return record.read_text(encoding="utf-8") == expected and not verify_checksums(project.dist_dir)
+
+
+def publish(project: Project, results: list[Result]) -> list[Edition] | None:
+    """Publish built editions to ``project.dist_dir``; all or nothing.
+    Returns None when dist/ already held exactly this release."""
     failed = [r for r in results if not r.ok]
     if failed:
         names = ", ".join(f"{r.format}-{r.language.code}" for r in failed)
         raise ReleaseError(f"not published: {names} failed to build; dist/ is unchanged")
+    if is_published(project, results):
+        return None
     staging = Path(tempfile.mkdtemp(prefix=".dist-", dir=project.root))
     staging.chmod(0o755)
     try:
@@ -259,4 +313,8 @@ def publish(project: Project, results: list[Result]) -> list[Edition]:
         swap_into_place(staging, project.dist_dir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+    record = project.build_dir / "stamps" / "release"
+    record.parent.mkdir(parents=True, exist_ok=True)
+    sums = hashlib.sha256((project.dist_dir / "SHA256SUMS").read_bytes()).hexdigest()
+    record.write_text(f"{release_digest(project, results)} {sums}", encoding="utf-8")
     return editions

@@ -24,7 +24,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.errors import ConfigError, ExtensionError
 from sphinx.locale import get_translation
 
-from briefpub import __version__, build, fonts, languages, publish
+from briefpub import __version__, build, fonts, languages, publish, stats
 from briefpub.build import MANIFEST
 from briefpub.config import THEME_DIR
 
@@ -48,10 +48,24 @@ class Edition:
     published: dt.date
     dateline: str
     """The publication date as the edition's readers write it."""
+    unfinished: dict | None = None
+    """For an unfinished translation published on purpose: how far it is."""
+
+    @property
+    def notice(self) -> str:
+        """The warning an unfinished edition carries (the theme shows the same)."""
+        if not self.unfinished:
+            return ""
+        return _(UNFINISHED) % self.unfinished
 
     @property
     def copyright(self) -> str:
         return f"© {self.published.year} {self.authors}"
+
+
+UNFINISHED = ("This translation is unfinished: %(translated)s of %(total)s passages are translated; "
+              "the others are shown in English.")
+"""Also in layout.html, where `make gettext` finds it."""
 
 
 def configure_edition(app: Sphinx, config: Config) -> None:
@@ -136,7 +150,15 @@ def edition(app: Sphinx) -> Edition:
         # CLDR puts a narrow no-break space before "г."; the typefaces have
         # none, so a plain no-break space keeps the date in one font.
         dateline=format_date(published, format="long", locale=locale).replace("\u202f", "\u00a0"),
+        unfinished=unfinished(app),
     )
+
+
+def unfinished(app: Sphinx) -> dict | None:
+    if not app.config.briefpub_incomplete:
+        return None
+    row = stats.language_stats(Path(app.srcdir) / app.config.locale_dirs[0], languages.get(app.config.language))
+    return {"translated": row.translated, "total": row.messages}
 
 
 def describe_edition(app: Sphinx, env: BuildEnvironment) -> None:
@@ -224,6 +246,7 @@ def page_context(
         ),
         "year": meta.published.year,
         "generator": f"briefpub {__version__}",
+        "unfinished": meta.unfinished,
         "xhtml": app.builder.name == "epub",
         "switcher": [],
         "alternates": [],
@@ -278,6 +301,7 @@ def write_manifest(app: Sphinx, exception: Exception | None) -> None:
         "title": meta.title,
         "subtitle": meta.subtitle,
         "dateline": meta.dateline,
+        "notice": meta.notice,
         "file": main,
     }
     (Path(app.outdir) / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
