@@ -120,3 +120,28 @@ def test_the_preview_rebuilds_on_save_and_shows_errors_with_file_and_line(previe
     state = wait_for(lambda: events(url)["error"] and events(url))
     assert f"{po}:" in state["error"] and "unterminated string" in state["error"]
     assert "Spis rzeczy" in fetch(url)  # the last good build stays
+
+
+def test_editions_built_apart_as_in_a_ci_matrix_assemble_to_the_same_dist(release, tmp_path):
+    """Every (language, format) built on its own runner, the HTML after its
+    language's PDF and ePub, then `briefpub publish`: the same checksums as
+    `briefpub dist` on one machine (.github/workflows/editions.yml)."""
+    import shutil
+
+    assembly = copy_project(tmp_path / "assembly")
+    for language in languages.LANGUAGES.values():
+        for fmt in ("epub", "pdf"):
+            runner = copy_project(tmp_path / f"{fmt}-{language.code}")
+            run = briefpub("build", "--lang", language.code, "--format", fmt, cwd=runner.root)
+            assert run.returncode == 0, run.stderr
+            shutil.copytree(runner.output_dir(language, fmt), assembly.output_dir(language, fmt))
+        runner = copy_project(tmp_path / f"html-{language.code}")
+        for fmt in ("epub", "pdf"):
+            shutil.copytree(assembly.output_dir(language, fmt), runner.output_dir(language, fmt))
+        run = briefpub("build", "--lang", language.code, "--format", "html", cwd=runner.root)
+        assert run.returncode == 0, run.stderr
+        shutil.copytree(runner.output_dir(language, "html"), assembly.output_dir(language, "html"),
+                        ignore=shutil.ignore_patterns("index.html.*"))
+    run = briefpub("publish", cwd=assembly.root)
+    assert run.returncode == 0, run.stderr
+    assert (assembly.dist_dir / "SHA256SUMS").read_text() == (release / "SHA256SUMS").read_text()
