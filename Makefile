@@ -8,20 +8,26 @@
 #   make pdf             PDF editions                       (make pdf-uk: one)
 #   make gettext         extract the source's messages into _build/gettext
 #   make update-po       bring locale/*/LC_MESSAGES/*.po up to date
+#   make stats           how far each language is translated
+#   make check           what is wrong in the catalogs, as file:line: message
+#   make preview-uk      serve one edition on localhost, rebuilt on every save
+#   make benchmark       time briefpub against plain sphinx-build calls
 #
-# The Makefile makes its own virtual environment in .venv.  The language
-# variable is called L (never LANG or LANGUAGE: those are locale settings of
-# the environment and would leak in).
+# The Makefile makes its own virtual environment in .venv.  Languages can be
+# chosen with L (make html L=uk,be; make check L=pl) — never LANG or LANGUAGE:
+# those are locale settings of the environment and would leak in.
 
 PYTHON  ?= python3
 VENV    ?= .venv
 BIN     := $(VENV)/bin
 PY      := $(BIN)/python
 BRIEFPUB := $(BIN)/briefpub
+L       ?=
+LANG_OPTION := $(if $(L),--lang $(L))
 STAMP   := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
-.PHONY: all setup system pango html epub pdf dist gettext update-po test clean distclean
+.PHONY: all setup system pango html epub pdf dist gettext update-po stats check benchmark test clean distclean
 
 # $(call need,COMMAND,DEBIAN-PACKAGE): stop with a clear message when a
 # system program is missing.
@@ -72,16 +78,25 @@ pango:
 gettext: $(STAMP)
 	$(PY) -m sphinx --builder gettext --fail-on-warning --quiet docs _build/gettext
 
-update-po: gettext
-	$(BRIEFPUB) update
+update-po: $(STAMP)
+	$(BRIEFPUB) update $(LANG_OPTION)
+
+stats: $(STAMP)
+	$(BRIEFPUB) stats $(LANG_OPTION)
+
+check: $(STAMP)
+	$(BRIEFPUB) check $(LANG_OPTION)
+
+preview-%: $(STAMP)
+	$(BRIEFPUB) preview $*
 
 # --- editions -------------------------------------------------------------
 
 html epub: $(STAMP)
-	$(BRIEFPUB) build --format $@
+	$(BRIEFPUB) build --format $@ $(LANG_OPTION)
 
 pdf: $(STAMP) pango
-	$(BRIEFPUB) build --format $@
+	$(BRIEFPUB) build --format $@ $(LANG_OPTION)
 
 html-% epub-%: $(STAMP)
 	$(BRIEFPUB) build --format $(firstword $(subst -, ,$@)) --lang $*
@@ -91,6 +106,9 @@ pdf-%: $(STAMP) pango
 
 dist: $(STAMP) pango
 	$(BRIEFPUB) dist
+
+benchmark: $(STAMP) pango
+	$(PY) benchmarks/build_speed.py
 
 # --- tests ----------------------------------------------------------------
 

@@ -9,7 +9,8 @@ One run times, side by side on the same machine:
       nothing changed (a no-op);
 
 for the brief itself and for a generated brief 50 times larger with complete
-catalogs, and prints the ratios and the peak memory of each.  Machines are
+catalogs, and prints the ratios and the peak memory of each; and the time from saving a catalog
+to the refreshed page of ``briefpub preview``.  Machines are
 shared and noisy, so read the ratios, not the seconds.
 
     .venv/bin/python benchmarks/build_speed.py            # both sizes
@@ -156,6 +157,45 @@ def measure(project: Path) -> dict[str, tuple[float, int]]:
     return figures
 
 
+def preview_latency(project: Path, saves: int = 7) -> list[float]:
+    """Seconds from saving a catalog to the refreshed page, measured as the
+    browser sees it: the preview's reload event, then the page fetched anew."""
+    import json
+    import urllib.request
+
+    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
+    server = subprocess.Popen([str(BIN / "briefpub"), "preview", "pl", "--port", "0", "--no-open"], cwd=project,
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
+    try:
+        url = re.search(r"http://\S+", server.stdout.readline()).group(0)
+        events = urllib.request.urlopen(url.replace("index.html", "__briefpub/events"))
+
+        def next_version() -> int:
+            for line in events:
+                if line.startswith(b"data: "):
+                    return json.loads(line[6:])["version"]
+            raise SystemExit("the preview stopped")
+
+        version = next_version()
+        po = project / "locale" / "pl" / "LC_MESSAGES" / "index.po"
+        original = po.read_text(encoding="utf-8")
+        times = []
+        for n in range(saves):
+            time.sleep(0.5)
+            marker = f"Spis treści {n}"
+            po.write_text(original.replace('msgstr "Spis treści"', f'msgstr "{marker}"'), encoding="utf-8")
+            saved = time.perf_counter()
+            while (version := next_version()) is None:
+                pass
+            page = urllib.request.urlopen(url).read().decode("utf-8")
+            times.append(time.perf_counter() - saved)
+            assert marker in page, "the reloaded page does not show the change"
+        return times
+    finally:
+        server.terminate()
+        server.wait()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scale", type=int, action="append", help="brief sizes to measure (default: 1 and 50)")
@@ -172,6 +212,11 @@ def main() -> None:
             ratio = "" if name == "plain" else f"   {seconds / plain:5.3f} × plain"
             print(f"  {name:<15} {seconds:7.2f} s   peak {peak / 2**20:6.0f} MiB{ratio}")
         print()
+    if 1 in scales:
+        with tempfile.TemporaryDirectory(prefix="briefpub-bench-preview-") as folder:
+            times = sorted(preview_latency(copy_brief(Path(folder))))
+        print(f"preview: save → refreshed page in {times[len(times) // 2]:.3f} s (median of {len(times)}; "
+              f"max {times[-1]:.3f} s; target 0.3 s)\n")
     if 1 in results and len(results) > 1:
         for scale in sorted(results):
             if scale == 1:

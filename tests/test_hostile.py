@@ -214,17 +214,13 @@ def mounted(published):
     subprocess.run(["umount", str(build_dir)], capture_output=True)
 
 
-def test_a_read_only_output_directory_is_reported(mounted):
+@pytest.mark.parametrize(("options", "message"), [
+    pytest.param("ro,size=1m", r"read-only file system.*build in a writable checkout", id="read-only output"),
+    pytest.param("size=3m", r"No space left on device: the disk is full; free some space", id="disk full"),
+])
+def test_an_output_directory_that_cannot_be_written_is_reported(mounted, options, message):
     project, build_dir = mounted
     before = snapshot(project.dist_dir)
-    mount_tmpfs(build_dir, "ro,size=1m")
+    mount_tmpfs(build_dir, options)
     run = briefpub("dist", cwd=project.root)
-    assert_refused(project, run, r"read-only file system.*build in a writable checkout", before)
-
-
-def test_a_disk_that_fills_up_during_the_build_is_reported(mounted):
-    project, build_dir = mounted
-    before = snapshot(project.dist_dir)
-    mount_tmpfs(build_dir, "size=3m")
-    run = briefpub("dist", cwd=project.root)
-    assert_refused(project, run, r"No space left on device: the disk is full; free some space", before)
+    assert_refused(project, run, message, before)

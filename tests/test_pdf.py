@@ -106,3 +106,26 @@ def test_a_file_outside_the_build_is_never_fetched(tmp_path):
     assert f"file://{secret}" in refused and "file:///etc/passwd" in refused
     assert b"do not publish" not in output.read_bytes()
     assert "/EmbeddedFiles" not in pypdf.PdfReader(output).trailer["/Root"].get("/Names", {})
+
+
+def test_fonts_installed_on_the_machine_do_not_change_the_pdf(tmp_path):
+    """The editions' typefaces are declared under names no system font has:
+    installing more fonts (here, the very families the PDF uses) changes nothing."""
+    from conftest import briefpub, copy_project
+
+    extra = tmp_path / "system-fonts"
+    extra.mkdir()
+    for face in fonts.FACES:
+        (extra / face.path.name).write_bytes(face.path.read_bytes())
+    config = tmp_path / "fonts.conf"
+    config.write_text(
+        '<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>'
+        f'<include ignore_missing="yes">/etc/fonts/fonts.conf</include><dir>{extra}</dir>'
+        f'<cachedir>{tmp_path / "cache"}</cachedir></fontconfig>', encoding="utf-8")
+    pdfs = []
+    for name, env in (("plain", {}), ("more-fonts", {"FONTCONFIG_FILE": str(config)})):
+        project = copy_project(tmp_path / name)
+        run = briefpub("build", "--lang", "pl", "--format", "pdf", cwd=project.root, env=env)
+        assert run.returncode == 0, run.stderr
+        pdfs.append((project.output_dir(languages.get("pl"), "pdf") / "ukraine-belarus-brief-pl.pdf").read_bytes())
+    assert pdfs[0] == pdfs[1]

@@ -37,6 +37,16 @@ def po(root: Path, code: str) -> Path:
     return root / "locale" / code / "LC_MESSAGES" / "index.po"
 
 
+def translate(root: Path, code: str, strings: dict[str, str]) -> Path:
+    """Translate some entries, as a translator would in Poedit."""
+    path = po(root, code)
+    catalog = catalogs.read(path)
+    for msgid, msgstr in strings.items():
+        catalog[msgid].string = msgstr
+    catalogs.write(path, catalog)
+    return path
+
+
 @pytest.fixture
 def small(tmp_path):
     return make_project(tmp_path, """\
@@ -62,10 +72,7 @@ def test_new_catalogs_get_the_header_of_their_language(small):
 
 def test_an_update_without_source_changes_rewrites_nothing(small):
     update(small, "uk")
-    path = po(small, "uk")
-    catalog = catalogs.read(path)
-    catalog["The first paragraph."].string = "Перший абзац."
-    catalogs.write(path, catalog)
+    path = translate(small, "uk", {"The first paragraph.": "Перший абзац."})
     before = path.read_bytes()
     results = update(small, "uk")
     assert [r.status for r in results] == ["unchanged", "unchanged"]
@@ -74,11 +81,7 @@ def test_an_update_without_source_changes_rewrites_nothing(small):
 
 def test_a_changed_source_keeps_the_translation_as_fuzzy_with_the_previous_msgid(small):
     update(small, "uk")
-    path = po(small, "uk")
-    catalog = catalogs.read(path)
-    catalog["The first paragraph."].string = "Перший абзац."
-    catalog["The second paragraph."].string = "Другий абзац."
-    catalogs.write(path, catalog)
+    path = translate(small, "uk", {"The first paragraph.": "Перший абзац.", "The second paragraph.": "Другий абзац."})
 
     (small / "docs" / "index.md").write_text(
         "# A small brief\n\nThe first paragraph, revised.\n\nThe second paragraph.\n", encoding="utf-8"
@@ -97,10 +100,7 @@ def test_a_changed_source_keeps_the_translation_as_fuzzy_with_the_previous_msgid
 
 def test_removed_entries_are_kept_as_obsolete_and_reported(small):
     update(small, "pl")
-    path = po(small, "pl")
-    catalog = catalogs.read(path)
-    catalog["The second paragraph."].string = "Drugi akapit."
-    catalogs.write(path, catalog)
+    path = translate(small, "pl", {"The second paragraph.": "Drugi akapit."})
 
     (small / "docs" / "index.md").write_text("# A small brief\n\nThe first paragraph.\n", encoding="utf-8")
     subprocess.run([sys.executable, "-m", "sphinx", "-b", "gettext", "-q", str(small / "docs"),

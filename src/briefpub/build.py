@@ -17,6 +17,7 @@ import multiprocessing
 import os
 import queue as queues
 import subprocess
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -167,9 +168,14 @@ def is_up_to_date(project: Project, language: Language, fmt: str, digest: str) -
 
 
 def run_sphinx(project: Project, language: Language, fmt: str, incomplete: bool = False,
-               overrides: dict | None = None) -> Result:
+               overrides: dict | None = None, ready: Callable[[], None] | None = None) -> Result:
     """Build one edition with Sphinx in this process; warnings are errors, so
-    markup that a translation broke stops the edition instead of publishing it."""
+    markup that a translation broke stops the edition instead of publishing it.
+
+    ``ready``, if given, is called once Sphinx is set up (configuration read,
+    previous environment loaded) and before it reads anything: the preview
+    prepares a build this far ahead and waits there for the next save.
+    """
     from sphinx.application import Sphinx
     from sphinx.util.docutils import docutils_namespace, patch_docutils
 
@@ -185,12 +191,30 @@ def run_sphinx(project: Project, language: Language, fmt: str, incomplete: bool 
                 confoverrides={"language": language.code, "briefpub_incomplete": incomplete, **(overrides or {})},
                 status=None, warning=log, warningiserror=True,
             )
+            if ready is not None:
+                ready()
+                started = time.perf_counter()
             app.build()
             returncode = app.statuscode
     except Exception as error:  # Sphinx reports everything as exceptions of many kinds
         log.write(explain(error) + "\n")
     return Result(language, fmt, project.output_dir(language, fmt), time.perf_counter() - started,
                   returncode, log.getvalue().strip())
+
+
+def extract(project: Project) -> Result:
+    """Extract the source's messages (and the theme's labels) into
+    ``_build/gettext/*.pot`` with Sphinx's gettext builder."""
+    from briefpub.languages import SOURCE
+
+    started = time.perf_counter()
+    run = subprocess.run(
+        [sys.executable, "-m", "sphinx", "--builder", "gettext", "--fail-on-warning", "--quiet",
+         str(project.source_dir), str(project.build_dir / "gettext")],
+        cwd=project.root, capture_output=True, text=True,
+    )
+    return Result(get_language(SOURCE), "gettext", project.build_dir / "gettext", time.perf_counter() - started,
+                  run.returncode, (run.stdout + run.stderr).strip())
 
 
 def explain(error: BaseException) -> str:

@@ -221,7 +221,12 @@ def _previous_ids(text: str) -> dict[str, str]:
 
 
 def write(path: Path, catalog: Catalog) -> None:
-    path.write_bytes(_serialise(catalog))
+    """Write a catalog in one step: a crash mid-write never leaves half a file."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.partial")
+    partial.write_bytes(_serialise(catalog))
+    partial.replace(path)
 
 
 @dataclass(frozen=True)
@@ -346,8 +351,7 @@ def merge(template: Catalog, path: Path, language: Language, now: dt.datetime) -
         fix_header(catalog, language, now)
         status = "created"
         newly_fuzzy = 0
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(_serialise(catalog))
+    write(path, catalog)
     return Update(path, status, newly_fuzzy, len(catalog.obsolete))
 
 

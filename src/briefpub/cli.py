@@ -95,12 +95,9 @@ class Progress:
         if self.live is not None:
             self.live.update(self.render(), refresh=True)
 
-    def close(self, results: list[build.Result]) -> None:
+    def close(self) -> None:
         if self.live is not None:
             self.live.stop()
-        for result in results:
-            if not result.ok:
-                click.echo(f"--- {result.format} {result.language.code} failed:\n{result.log}", err=True)
 
 
 def run_builds(
@@ -113,9 +110,10 @@ def run_builds(
         results = build.build(project, langs, formats, incomplete=frozenset(l.code for l in incomplete),
                               force=force, jobs=jobs, on_event=progress)
     finally:
-        if progress.live is not None:
-            progress.live.stop()
-    progress.close(results)
+        progress.close()
+    for result in results:
+        if not result.ok:
+            click.echo(f"--- {result.format} {result.language.code} failed:\n{result.log}", err=True)
     return results
 
 
@@ -257,7 +255,8 @@ def preview_command(lang: str, port: int, open_browser: bool, root: Path) -> Non
     project = build.Project(root.resolve())
     build._warm_up({"html"})
     state = preview.State()
-    ok, log, seconds = preview.rebuild(project, language)
+    rebuilder = preview.Rebuilder(project, language)
+    ok, log, seconds = rebuilder.rebuild()
     if not ok:
         click.echo(log, err=True)
         if not (preview.output_dir(project, language) / "index.html").exists():
@@ -281,17 +280,24 @@ def preview_command(lang: str, port: int, open_browser: bool, root: Path) -> Non
 
     import threading
 
-    threading.Thread(target=preview.watch, args=(project, language, state, report), daemon=True).start()
+    threading.Thread(target=preview.watch, args=(rebuilder, state, report), daemon=True).start()
     if open_browser:
         import webbrowser
 
         webbrowser.open(url)
+    import signal
+
+    def stop(signum, frame):  # `kill` stops the preview as Ctrl+C does, tidily
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
         click.echo("stopped")
     finally:
         server.server_close()
+        rebuilder.close()
 
 
 JSON_OPTION = click.option("--json", "as_json", is_flag=True, help="Print JSON for machines instead of text.")
@@ -359,14 +365,23 @@ def check_command(lang: str | None, locale_dir: Path, source_dir: Path, release:
 
 @main.command()
 @LANG_OPTION
-@click.option("--pot-dir", type=click.Path(path_type=Path), default=Path("_build/gettext"), show_default=True,
-              help="Where `make gettext` put the extracted templates.")
-@LOCALE_OPTION
-def update(lang: str | None, pot_dir: Path, locale_dir: Path) -> None:
-    """Bring the catalogs up to date with the extracted source, keeping every translation."""
+@ROOT_OPTION
+@click.option("--extract/--no-extract", default=True, show_default=True,
+              help="Extract the source's messages first (else use the templates already in _build/gettext).")
+def update(lang: str | None, root: Path, extract: bool) -> None:
+    """Extract the source's messages and merge them into the catalogs, keeping every translation."""
     langs = _languages(lang)
+    project = build.Project(root)
+    pot_dir, locale_dir = project.build_dir / "gettext", project.locale_dir
+    if extract:
+        run = build.extract(project)
+        if not run.ok:
+            click.echo(run.log, err=True)
+            click.echo("briefpub: the source's messages could not be extracted; the catalogs are unchanged",
+                       err=True)
+            sys.exit(1)
     if not any(pot_dir.glob("*.pot")):
-        click.echo(f"briefpub: no templates in {pot_dir}: run `make gettext` first", err=True)
+        click.echo(f"briefpub: no templates in {pot_dir}: run `briefpub update` without --no-extract", err=True)
         sys.exit(2)
     try:
         results = catalogs.update(pot_dir, locale_dir, langs)

@@ -74,49 +74,108 @@ class State:
         return json.dumps({"version": self.version, "error": self.error})
 
 
-def _build_in_child(root: str, code: str, pipe) -> None:
-    from briefpub.languages import get
-
-    project = build.Project(Path(root))
-    language = get(code)
-    preview_project = _PreviewProject(project.root)
-    result = build.run_sphinx(preview_project, language, "html", overrides={"briefpub_preview": True})
-    pipe.send((result.returncode, result.log, result.seconds))
-    pipe.close()
-
-
 class _PreviewProject(build.Project):
     def output_dir(self, language: Language, fmt: str) -> Path:
         return output_dir(self, language)
 
 
-def rebuild(project: build.Project, language: Language) -> tuple[bool, str, float]:
-    """Build the preview once, in a fresh fork of this (warm) process.
+def _child(root: str, code: str, connection, parents_end) -> None:
+    """A preview build, set up as far as it can be before the save it waits for."""
+    from briefpub.languages import get
 
-    A catalog with errors is not built at all (Sphinx would silently cut a
-    broken string, or drop the whole catalog): the page keeps the last good
-    build and shows the errors, each with its file and line."""
-    started = time.perf_counter()
-    problems = [str(p) for p in checks.check_language(project.locale_dir, language) if p.is_error]
-    if problems:
-        return False, "\n".join(problems), time.perf_counter() - started
-    context = multiprocessing.get_context("fork")
-    receiver, sender = context.Pipe(duplex=False)
-    process = context.Process(target=_build_in_child, args=(str(project.root), language.code, sender))
-    process.start()
-    sender.close()
-    try:
-        returncode, log, seconds = receiver.recv()
-    except EOFError:
-        returncode, log, seconds = 1, f"the build stopped unexpectedly (exit code {process.exitcode})", 0.0
-    process.join()
-    return returncode == 0, log, seconds
+    parents_end.close()  # so that the parent's end closing (it stopped) reaches us
+
+    def wait_for_save() -> None:
+        try:
+            message = connection.recv()
+        except EOFError:
+            message = "stop"
+        if message != "go":
+            raise SystemExit(0)
+
+    result = build.run_sphinx(_PreviewProject(Path(root)), get(code), "html",
+                              overrides={"briefpub_preview": True}, ready=wait_for_save)
+    connection.send((result.returncode, result.log, result.seconds))
+    connection.close()
+
+
+@dataclass
+class _Standby:
+    process: multiprocessing.Process
+    connection: Any
+
+    def stop(self) -> None:
+        try:
+            self.connection.send("stop")
+        except OSError:
+            pass
+        self.process.join(timeout=5)
+
+
+class Rebuilder:
+    """Builds the preview, each time in a fresh fork of this warm process
+    (Sphinx keeps translations in module state, so a process builds once).
+
+    The next build is always prepared ahead: forked, Sphinx set up, the last
+    environment loaded; a save only has to say "go".  A save that touches
+    what that set-up read (``conf.py``, the theme, its catalog ``sphinx.po``)
+    throws the prepared build away and starts a fresh one.
+    """
+
+    def __init__(self, project: build.Project, language: Language):
+        self.project, self.language = project, language
+        self._standby: _Standby | None = None
+
+    def _prepare(self) -> _Standby:
+        context = multiprocessing.get_context("fork")
+        receiver, sender = context.Pipe()
+        process = context.Process(
+            target=_child, args=(str(self.project.root), self.language.code, sender, receiver), daemon=True
+        )
+        process.start()
+        sender.close()
+        return _Standby(process, receiver)
+
+    def _touches_setup(self, changed: set[Path]) -> bool:
+        theme = build.PACKAGE_DIR / "theme"
+        return any(
+            path.name in ("conf.py", "sphinx.po") or path.is_relative_to(theme) for path in changed
+        )
+
+    def rebuild(self, changed: set[Path] = frozenset()) -> tuple[bool, str, float]:
+        """Build once.  A catalog with errors is not built at all (Sphinx would
+        silently cut a broken string, or drop the whole catalog): the page
+        keeps the last good build and shows the errors, with file and line."""
+        started = time.perf_counter()
+        problems = [str(p) for p in checks.check_language(self.project.locale_dir, self.language) if p.is_error]
+        if problems:
+            return False, "\n".join(problems), time.perf_counter() - started
+        standby, self._standby = self._standby, None
+        if standby is not None and self._touches_setup(changed):
+            standby.stop()
+            standby = None
+        standby = standby or self._prepare()
+        try:
+            standby.connection.send("go")
+            returncode, log, _ = standby.connection.recv()
+        except (EOFError, OSError):
+            returncode, log = 1, f"the build stopped unexpectedly (exit code {standby.process.exitcode})"
+        standby.process.join()
+        self._standby = self._prepare()
+        return returncode == 0, log, time.perf_counter() - started
+
+    def close(self) -> None:
+        if self._standby is not None:
+            self._standby.stop()
+            self._standby = None
 
 
 def watched_files(project: build.Project, language: Language) -> dict[Path, float]:
+    """What a translator or an editor saves: the source, the language's
+    catalogs, and the theme's templates and styles."""
     paths = [p for p in project.source_dir.rglob("*") if p.is_file() and "_build" not in p.parts]
     paths += list((project.locale_dir / language.code).rglob("*.po"))
-    paths += [p for p in build.PACKAGE_DIR.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+    paths += [p for p in (build.PACKAGE_DIR / "theme").rglob("*") if p.is_file()]
     stamps = {}
     for path in paths:
         try:
@@ -126,9 +185,10 @@ def watched_files(project: build.Project, language: Language) -> dict[Path, floa
     return stamps
 
 
-def watch(project: build.Project, language: Language, state: State, report, interval: float = 0.05,
+def watch(rebuilder: Rebuilder, state: State, report, interval: float = 0.02,
           stop: threading.Event | None = None) -> None:
     """Rebuild whenever a watched file changes, until ``stop`` is set."""
+    project, language = rebuilder.project, rebuilder.language
     stop = stop or threading.Event()
     seen = watched_files(project, language)
     while not stop.is_set():
@@ -136,8 +196,9 @@ def watch(project: build.Project, language: Language, state: State, report, inte
         current = watched_files(project, language)
         if current == seen:
             continue
+        changed = {path for path in current.keys() | seen.keys() if current.get(path) != seen.get(path)}
         seen = current
-        ok, log, seconds = rebuild(project, language)
+        ok, log, seconds = rebuilder.rebuild(changed)
         state.publish("" if ok else log)
         report(ok, log, seconds)
 
