@@ -116,6 +116,22 @@ def _files(folder: Path, pattern: str = "*") -> list[Path]:
     return sorted(p for p in folder.rglob(pattern) if p.is_file() and "__pycache__" not in p.parts)
 
 
+_FILE_DIGESTS: dict[tuple, bytes] = {}
+
+
+def _file_digest(path: Path) -> bytes:
+    """A file's content digest; each file is read once per run, however many
+    editions depend on it (keyed by path, size and modification time)."""
+    try:
+        stat = path.stat()
+        key = (path, stat.st_size, stat.st_mtime_ns)
+        if key not in _FILE_DIGESTS:
+            _FILE_DIGESTS[key] = hashlib.sha256(path.read_bytes()).digest()
+        return _FILE_DIGESTS[key]
+    except OSError:
+        return b"unreadable"
+
+
 def inputs_digest(project: Project, language: Language, fmt: str, incomplete: bool, env: dict) -> str:
     """A digest of everything the edition is made from: the source, the
     catalogs, briefpub itself with its theme, the fonts, the date."""
@@ -134,11 +150,7 @@ def inputs_digest(project: Project, language: Language, fmt: str, incomplete: bo
         digest.update(part.encode() + b"\0")
     for path in paths:
         digest.update(str(path.relative_to(project.root) if path.is_relative_to(project.root) else path.name).encode())
-        digest.update(b"\0")
-        try:
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
-        except OSError:
-            digest.update(b"unreadable")
+        digest.update(b"\0" + _file_digest(path))
     if env.get("SOURCE_DATE_EPOCH") is None:
         digest.update(str(time.time_ns()).encode())  # without a fixed date, every build is new
     return digest.hexdigest()
