@@ -269,9 +269,13 @@ def _warm_up(formats: set[str]) -> None:
 
     for name in (*sphinx.application.builtin_extensions, *WARM_MODULES):
         importlib.import_module(name)
-    from briefpub import speedups
+    from briefpub import languages, speedups
 
     speedups.install()
+    for language in languages.LANGUAGES.values():
+        # Babel reads a language's CLDR data on first use (native names, dates,
+        # sizes): once here rather than in every worker and preview build.
+        language.locale._data  # noqa: B018
     if "pdf" in formats:
         from sphinx.errors import ExtensionError
 

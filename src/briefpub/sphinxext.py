@@ -129,17 +129,30 @@ def source_date() -> dt.datetime | None:
     return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
 
 
-def edition(app: Sphinx) -> Edition:
-    """The edition's title block, read from the translated root document."""
-    env = app.env
-    doctree = env.get_doctree(app.config.root_doc)
-    title = env.titles[app.config.root_doc].astext() if app.config.root_doc in env.titles else app.config.project
+def title_block(doctree: nodes.document) -> dict[str, str]:
+    """The subtitle and the contents' heading of the root document."""
     subtitle = next(
         (node.astext() for node in doctree.findall(nodes.paragraph) if "subtitle" in node["classes"]), ""
     )
     contents = next(
-        (node[0].astext() for node in doctree.findall(nodes.topic) if "contents" in node["classes"]), title
+        (node[0].astext() for node in doctree.findall(nodes.topic) if "contents" in node["classes"]), ""
     )
+    return {"subtitle": subtitle, "contents": contents}
+
+
+def remember_title_block(app: Sphinx, doctree: nodes.document) -> None:
+    """Keep the title block in the environment as the root document is read,
+    so that no later build has to load the doctree again for it."""
+    if app.env.docname == app.config.root_doc:
+        app.env.briefpub_title_block = title_block(doctree)
+
+
+def edition(app: Sphinx) -> Edition:
+    """The edition's title block, read from the translated root document."""
+    env = app.env
+    title = env.titles[app.config.root_doc].astext() if app.config.root_doc in env.titles else app.config.project
+    block = getattr(env, "briefpub_title_block", None) or title_block(env.get_doctree(app.config.root_doc))
+    subtitle, contents = block["subtitle"], block["contents"] or title
     published = dt.date.fromisoformat(app.config.briefpub_date)
     locale = languages.get(app.config.language).locale
     return Edition(
@@ -357,6 +370,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_builder(PdfBuilder)
     app.connect("config-inited", configure_edition, priority=800)
     app.connect("builder-inited", use_theme_assets)
+    app.connect("doctree-read", remember_title_block)
     app.connect("env-updated", describe_edition)
     app.connect("html-page-context", page_context)
     app.connect("build-finished", write_manifest)
