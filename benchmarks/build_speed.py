@@ -117,7 +117,7 @@ def run(commands: list[list[str]], cwd: Path) -> tuple[float, int]:
         process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         done = threading.Event()
 
-        def sample() -> None:
+        def sample(process: subprocess.Popen = process, done: threading.Event = done) -> None:
             nonlocal peak
             while not done.is_set():
                 peak = max(peak, tree_rss(process.pid))
@@ -180,7 +180,7 @@ def preview_latency(project: Path, saves: int = 7) -> list[float]:
                     return json.loads(line[6:])["version"]
             raise SystemExit("the preview stopped")
 
-        version = next_version()
+        next_version()  # the state of the first build
         po = project / "locale" / "pl" / "LC_MESSAGES" / "index.po"
         original = po.read_text(encoding="utf-8")
         times = []
@@ -189,8 +189,7 @@ def preview_latency(project: Path, saves: int = 7) -> list[float]:
             marker = f"Spis treści {n}"
             po.write_text(original.replace('msgstr "Spis treści"', f'msgstr "{marker}"'), encoding="utf-8")
             saved = time.perf_counter()
-            while (version := next_version()) is None:
-                pass
+            next_version()  # the page is told to reload
             page = urllib.request.urlopen(url).read().decode("utf-8")
             times.append(time.perf_counter() - saved)
             assert marker in page, "the reloaded page does not show the change"

@@ -99,7 +99,7 @@ def switcher(page: Path) -> list[Element]:
 
 
 def test_every_page_offers_the_four_editions_by_their_native_names(release):
-    for code, page in edition_pages(release):
+    for _code, page in edition_pages(release):
         links = switcher(page)
         assert [link.text for link in links] == [native_names()[c] for c in CODES], page
         for link, other in zip(links, CODES):
@@ -107,7 +107,7 @@ def test_every_page_offers_the_four_editions_by_their_native_names(release):
 
 
 def test_the_switcher_leads_to_the_same_page_in_the_other_edition(release):
-    for code, page in edition_pages(release):
+    for _code, page in edition_pages(release):
         for link, other in zip(switcher(page), CODES):
             target = resolve(page, link.attrs["href"])
             assert target == release / "html" / other / page.name, f"{page}: {link.attrs['href']}"
@@ -131,7 +131,7 @@ def test_the_switcher_is_labelled_in_the_editions_language(release):
 
 
 def test_every_page_names_its_alternates_and_the_landing_page_as_default(release):
-    for code, page in edition_pages(release):
+    for _code, page in edition_pages(release):
         alternates = markup(page).find("link", rel="alternate")
         assert [a.attrs["hreflang"] for a in alternates] == [*CODES, "x-default"], page
         for alternate in alternates:

@@ -21,7 +21,6 @@ from babel.messages.catalog import Catalog
 from babel.messages.pofile import denormalize, read_po, write_po
 from sphinx_intl import catalog as sphinx_intl_catalog
 
-from briefpub import languages
 from briefpub.languages import Language
 from briefpub.problems import ERROR, Problem
 

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from babel.messages.catalog import Catalog, Message
+from babel.messages.catalog import Catalog
 from markdown_it import MarkdownIt
 from mdit_py_plugins.myst_role import myst_role_plugin
 from mdit_py_plugins.substitution import substitution_plugin
@@ -95,7 +95,7 @@ def header_problems(path: Path, catalog: Catalog, language: Language, release: b
     if "charset=utf-8" not in content_type.lower().replace(" ", ""):
         problems.append(Problem(
             path, _header_line(text, "Content-Type"), ERROR, "header",
-            f"the catalog must declare UTF-8: set Content-Type to 'text/plain; charset=UTF-8'",
+            "the catalog must declare UTF-8: set Content-Type to 'text/plain; charset=UTF-8'",
         ))
     if catalog.fuzzy:
         problems.append(Problem(
