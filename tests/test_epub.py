@@ -106,3 +106,20 @@ def test_accessibility_metadata_and_cover(release, code):
     with zipfile.ZipFile(epub(release, code)) as archive:
         cover = archive.read(covers[0].get("href")).decode("utf-8")
     assert title_of(code).split()[0] in cover
+
+
+def test_rebuilding_with_another_date_keeps_the_book_clean(tmp_path):
+    """A changed configuration makes Sphinx keep a .buildinfo.bak beside the
+    book; it must not end up in it (nor break the build), and a date before
+    1980, which ZIP cannot store, must not either."""
+    from conftest import briefpub, copy_project
+
+    project = copy_project(tmp_path)
+    for epoch in ("1764028800", "1"):
+        run = briefpub("build", "--lang", "pl", "--format", "epub", cwd=project.root,
+                       env={"SOURCE_DATE_EPOCH": epoch})
+        assert run.returncode == 0, run.stdout + run.stderr
+    book = project.output_dir(languages.get("pl"), "epub") / "ukraine-belarus-brief-pl.epub"
+    with zipfile.ZipFile(book) as archive:
+        assert not [name for name in archive.namelist() if "buildinfo" in name]
+        assert archive.getinfo("mimetype").date_time == (1980, 1, 1, 0, 0, 0)

@@ -94,7 +94,8 @@ class EpubBuilder(Epub3Builder):
         built = source_date() or dt.datetime.combine(
             dt.date.fromisoformat(self.config.briefpub_date), dt.time(), dt.timezone.utc
         )
-        stamp = built.timetuple()[:6]
+        # ZIP cannot store dates before 1980 (SOURCE_DATE_EPOCH may be 0).
+        stamp = max(built.timetuple()[:6], (1980, 1, 1, 0, 0, 0))
         outdir = Path(self.outdir)
         target = outdir / f"{self.config.epub_basename}.epub"
         names = ["META-INF/container.xml", "content.opf", "toc.ncx", *sorted(self.files)]

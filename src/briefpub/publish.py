@@ -26,7 +26,7 @@ from briefpub import languages
 from briefpub.build import MANIFEST, Project, Result
 from briefpub.config import THEME_DIR
 
-HTML_LEFT_OUT = (".buildinfo", MANIFEST, "objects.inv", "_sources", ".doctrees")
+HTML_LEFT_OUT = (".buildinfo", ".buildinfo.bak", MANIFEST, "objects.inv", "_sources", ".doctrees")
 FORMAT_NAMES = {"html": "HTML", "pdf": "PDF", "epub": "ePub"}
 """Formats as readers see them, in the order they are offered."""
 MEDIA_TYPES = {"html": "text/html", "pdf": "application/pdf", "epub": "application/epub+zip"}

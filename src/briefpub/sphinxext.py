@@ -84,7 +84,9 @@ def configure_edition(app: Sphinx, config: Config) -> None:
     config.epub_cover = ("_static/cover.svg", "")
     config.epub_show_urls = "no"
     config.epub_use_index = False
-    config.epub_exclude_files = ["_static/print.css", MANIFEST]
+    # Not part of the book: our print styles and manifest, and the backup of
+    # .buildinfo that Sphinx leaves when the configuration changed.
+    config.epub_exclude_files = ["_static/print.css", MANIFEST, ".buildinfo.bak"]
     config.briefpub_downloads = find_downloads(app, language)
 
 
