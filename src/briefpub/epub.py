@@ -8,7 +8,6 @@ entries, timestamps from ``SOURCE_DATE_EPOCH``).
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 import textwrap
 import zipfile
@@ -19,7 +18,7 @@ from docutils import nodes
 from sphinx.builders.epub3 import Epub3Builder
 
 from briefpub.config import THEME_DIR
-from briefpub.sphinxext import source_date
+from briefpub.sphinxext import build_date
 
 PACKAGE_TEMPLATES = THEME_DIR / "epub3"
 ACCESSIBILITY_FEATURES = ("structuralNavigation", "tableOfContents", "readingOrder", "displayTransformability")
@@ -91,9 +90,7 @@ class EpubBuilder(Epub3Builder):
 
     def build_epub(self) -> None:
         """Write the archive so that the same sources give the same bytes."""
-        built = source_date() or dt.datetime.combine(
-            dt.date.fromisoformat(self.config.briefpub_date), dt.time(), dt.timezone.utc
-        )
+        built = build_date(self.app)
         # ZIP cannot store dates before 1980 (SOURCE_DATE_EPOCH may be 0).
         stamp = max(built.timetuple()[:6], (1980, 1, 1, 0, 0, 0))
         outdir = Path(self.outdir)

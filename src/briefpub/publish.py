@@ -64,11 +64,11 @@ class Edition:
 
 
 def read_manifest(result: Result) -> dict:
-    path = result.output / MANIFEST
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
-        raise ReleaseError(f"{path}: the edition's manifest is missing or broken ({error}); rebuild it") from None
+    built = built_edition(result.output)
+    if built is None:
+        raise ReleaseError(f"{result.output / MANIFEST}: the edition's manifest or main file is missing or broken; "
+                           "rebuild it")
+    return built[0]
 
 
 def built_edition(folder: Path) -> tuple[dict, Path] | None:

@@ -123,12 +123,13 @@ def find_downloads(app: Sphinx, language: languages.Language) -> list[dict[str, 
     return found
 
 
-def source_date() -> dt.datetime | None:
-    """The build date fixed by ``SOURCE_DATE_EPOCH``, for reproducible editions."""
+def build_date(app: Sphinx) -> dt.datetime:
+    """The date an edition says it was made: ``SOURCE_DATE_EPOCH`` (so that
+    the same sources give the same bytes), else the publication date."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch is None:
-        return None
-    return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+    if epoch is not None:
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+    return dt.datetime.combine(dt.date.fromisoformat(app.config.briefpub_date), dt.time(), dt.timezone.utc)
 
 
 def title_block(doctree: nodes.document) -> dict[str, str]:
@@ -264,7 +265,6 @@ def page_context(
     title, and dates written the way its readers write them."""
     language = languages.get(app.config.language)
     meta = app.briefpub_edition
-    built = source_date()
     context["docstitle"] = meta.title
     context["brief"] = {
         "language": language,
@@ -275,9 +275,7 @@ def page_context(
         "copyright": meta.copyright,
         "date": meta.dateline,
         "iso_date": meta.published.isoformat(),
-        "built": (built or dt.datetime.combine(meta.published, dt.time(), dt.timezone.utc)).strftime(
-            "%Y-%m-%dT%H:%M:%SZ"
-        ),
+        "built": build_date(app).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "year": meta.published.year,
         "generator": f"briefpub {__version__}",
         "unfinished": meta.unfinished,
