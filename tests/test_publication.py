@@ -1,0 +1,161 @@
+"""A publication declares itself once, in docs/publication.toml; a wrong
+value is an error naming the file, the line and the key."""
+
+from __future__ import annotations
+
+import datetime as dt
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from briefpub import publication
+from briefpub.publication import DeclarationError
+
+from conftest import REPO
+
+FULL = """\
+name = "water-report"
+source-language = "uk"
+languages = ["en", "uk", "pl"]
+type = "Report"
+version = "2.1"
+date = 2027-03-01
+base-url = "https://example.org/water"
+logo = "logo.svg"
+
+[[authors]]
+person = "Olena Kovalenko"
+
+[[authors]]
+organisation = "Centre for Water Policy"
+url = "https://example.org/"
+
+[publisher]
+name = "Example Press"
+url = "https://press.example.org/"
+
+[licence]
+id = "cc-by-4.0"
+url = "https://creativecommons.org/licenses/by/4.0/"
+
+[identifiers]
+uk = "isbn:978-3-16-148410-0"
+en = "doi:10.5281/zenodo.1234567"
+pl = "urn:nbn:pl:water-2027"
+
+[language.pl]
+inner-quotes = ["»", "«"]
+"""
+
+
+def declare(root: Path, text: str) -> Path:
+    (root / "docs").mkdir(parents=True, exist_ok=True)
+    (root / "docs" / "publication.toml").write_text(textwrap.dedent(text), encoding="utf-8")
+    (root / "docs" / "logo.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>', encoding="utf-8")
+    (root / "docs" / "index.md").write_text("# Water in *three* languages\n\nWhy it matters.\n", encoding="utf-8")
+    return root
+
+
+def test_the_brief_declares_its_four_languages_with_english_as_source():
+    brief = publication.load(REPO)
+    assert brief.codes == ("uk", "be", "en", "pl")
+    assert brief.source.code == "en" and brief.source.is_source
+    assert [lang.code for lang in brief.targets] == ["uk", "be", "pl"]
+    assert brief.title == "Ukraine and the Belarusian Democratic Movement"
+    assert brief.type == "Policy brief"
+    assert brief.get("pl").inner_quotes == ("»", "«")
+
+
+def test_every_fact_of_a_declaration_is_read(tmp_path):
+    pub = publication.load(declare(tmp_path, FULL))
+    assert pub.codes == ("en", "uk", "pl")  # the order of `languages`: the switcher's
+    assert pub.source.code == "uk" and not pub.get("en").is_source
+    assert (pub.name, pub.type, pub.version, pub.date) == ("water-report", "Report", "2.1", dt.date(2027, 3, 1))
+    assert pub.title == "Water in three languages"
+    assert pub.base_url == "https://example.org/water/"
+    assert pub.edition_url(pub.get("pl")) == "https://example.org/water/html/pl/"
+    assert pub.logo == Path("logo.svg")
+    assert [(a.name, a.organisation) for a in pub.authors] == [
+        ("Olena Kovalenko", False), ("Centre for Water Policy", True)]
+    assert pub.credits(pub.get("en")) == "Olena Kovalenko and Centre for Water Policy"
+    assert pub.credits(pub.get("uk")) == "Olena Kovalenko і Centre for Water Policy"
+    assert pub.publisher_name(pub.get("en")) == "Example Press"
+    assert pub.licence.spdx == "CC-BY-4.0"
+    assert pub.identifier(pub.get("uk")).uri == "urn:isbn:9783161484100"
+    assert pub.identifier(pub.get("en")).uri == "https://doi.org/10.5281/zenodo.1234567"
+    assert pub.identifier(pub.get("pl")).uri == "urn:nbn:pl:water-2027"
+    assert pub.get("pl").inner_quotes == ("»", "«") and pub.get("pl").quotes == ("„", "”")
+
+
+def test_the_source_language_need_not_be_listed_and_comes_first(tmp_path):
+    pub = publication.load(declare(tmp_path, """\
+        name = "t"
+        source-language = "de"
+        languages = ["lt", "ru"]
+        version = "1"
+        date = "2027-01-01"
+        """))
+    assert pub.codes == ("de", "lt", "ru")
+    assert pub.type == "Report" and pub.authors == () and pub.credits(pub.source) is None
+    assert pub.identifier(pub.get("lt")).uri == "urn:briefpub:t:lt:1"
+    with pytest.raises(ValueError, match="unknown language 'uk': the publication is published in de, lt, ru"):
+        pub.get("uk")
+
+
+@pytest.mark.parametrize("isbn", ["978-3-16-148410-0", "0-306-40615-2", "isbn:0-8044-2957-X", "urn:isbn:9780306406157"])
+def test_isbns_with_a_right_check_digit_are_taken(isbn):
+    assert publication.parse_identifier(isbn).scheme == "isbn"
+
+
+@pytest.mark.parametrize("isbn", ["978-3-16-148410-1", "0-306-40615-3", "isbn:97831614841"])
+def test_isbns_with_a_wrong_check_digit_are_refused(isbn):
+    with pytest.raises(ValueError, match="not a valid ISBN"):
+        publication.parse_identifier(isbn)
+
+
+def _replace(old: str, new: str) -> str:
+    assert old in FULL
+    return FULL.replace(old, new)
+
+
+@pytest.mark.parametrize("text, line, key, what", [
+    (_replace('uk = "isbn:978-3-16-148410-0"', 'uk = "isbn:978-3-16-148410-9"'), 26, "identifiers.uk", "check digit"),
+    (_replace('en = "doi:10.5281/zenodo.1234567"', 'en = "doi:11.5/x"'), 27, "identifiers.en", "not a DOI"),
+    (_replace('id = "cc-by-4.0"', 'id = "CC-BY-5.0-XX"'), 22, "licence.id", "not an SPDX licence"),
+    (_replace('languages = ["en", "uk", "pl"]', 'languages = ["en", "xx", "pl"]'), 3, "languages",
+     "unknown language 'xx'"),
+    (_replace('source-language = "uk"', 'source-language = "ukr"'), 2, "source-language", "unknown language"),
+    (_replace('date = 2027-03-01', 'date = "1 March 2027"'), 6, "date", "YYYY-MM-DD"),
+    (_replace('logo = "logo.svg"', 'logo = "missing.png"'), 8, "logo", "not a file"),
+    (_replace('base-url = "https://example.org/water"', 'base-url = "example.org"'), 7, "base-url",
+     "http:// or https://"),
+    (_replace('inner-quotes = ["»", "«"]', 'inner-quotes = ["»"]'), 31, "language.pl.inner-quotes", "two marks"),
+    (_replace("[language.pl]", "[language.de]"), 30, "language.de", "not one of the publication's languages"),
+    (_replace('[[authors]]\nperson = "Olena Kovalenko"', '[[authors]]\nperson = "A"\norganisation = "B"'), 10,
+     "authors", "exactly one of"),
+    (_replace('version = "2.1"', 'version = "2.1"\nisbn = "978-3-16-148410-0"'), 6, "isbn", "unknown key"),
+    (_replace("[identifiers]", "[identifiers]\nde = \"isbn:978-3-16-148410-0\""), 26, "identifiers.de",
+     "not one of the publication's languages"),
+    (_replace('pl = "urn:nbn:pl:water-2027"', 'pl = "doi:10.5281/zenodo.1234567"'), 28, "identifiers.pl",
+     "the same identifier"),
+    (_replace('name = "water-report"', 'name = "Water Report"'), 1, "name", "lower-case"),
+])
+def test_a_wrong_value_names_file_line_key_and_what_to_do(tmp_path, text, line, key, what):
+    root = declare(tmp_path, text)
+    with pytest.raises(DeclarationError) as caught:
+        publication.load(root)
+    message = str(caught.value)
+    assert message.startswith(f"{root / 'docs' / 'publication.toml'}:{line}: {key}: "), message
+    assert what in message
+
+
+def test_broken_toml_is_an_error_with_its_line(tmp_path):
+    root = declare(tmp_path, 'name = "x"\nversion = "1\n')
+    with pytest.raises(DeclarationError, match=r"publication.toml:2: not valid TOML"):
+        publication.load(root)
+
+
+def test_a_project_without_declaration_is_told_how_to_start_one(tmp_path):
+    with pytest.raises(DeclarationError, match="is not a briefpub project.*briefpub new"):
+        publication.load(tmp_path)
