@@ -9,17 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from briefpub import catalogs, languages
+from briefpub import catalogs
 
-CONF = """
-from briefpub.config import publication
-globals().update(publication(name="t", title="A small brief", version="1", date="2026-01-02"))
-"""
+from conftest import BRIEF, declare
 
 
 def make_project(root: Path, text: str) -> Path:
-    (root / "docs").mkdir(parents=True, exist_ok=True)
-    (root / "docs" / "conf.py").write_text(CONF, encoding="utf-8")
+    declare(root)
     (root / "docs" / "index.md").write_text(textwrap.dedent(text), encoding="utf-8")
     return root
 
@@ -29,7 +25,7 @@ def update(root: Path, *codes: str) -> list[catalogs.Update]:
         [sys.executable, "-m", "sphinx", "-b", "gettext", "-q", str(root / "docs"), str(root / "_build/gettext")],
         check=True,
     )
-    langs = [languages.get(code) for code in codes]
+    langs = [BRIEF.get(code) for code in codes]
     return catalogs.update(root / "_build/gettext", root / "locale", langs)
 
 
@@ -64,8 +60,8 @@ def test_new_catalogs_get_the_header_of_their_language(small):
     for code in ("be", "pl"):
         catalog = catalogs.read(po(small, code))
         assert str(catalog.locale) == code
-        assert catalog.plural_forms == languages.get(code).plural_forms
-        assert catalog.language_team == languages.get(code).team
+        assert catalog.plural_forms == BRIEF.get(code).plural_forms
+        assert catalog.language_team == BRIEF.get(code).team
         assert not catalog.fuzzy
         assert "#, fuzzy" not in po(small, code).read_text(encoding="utf-8").split("msgid")[0]
 
@@ -75,7 +71,8 @@ def test_an_update_without_source_changes_rewrites_nothing(small):
     path = translate(small, "uk", {"The first paragraph.": "Перший абзац."})
     before = path.read_bytes()
     results = update(small, "uk")
-    assert [r.status for r in results] == ["unchanged", "unchanged"]
+    # index.po only: the theme's labels come translated with briefpub, not in the project's catalogs
+    assert [(r.path.name, r.status) for r in results] == [("index.po", "unchanged")]
     assert path.read_bytes() == before
 
 

@@ -37,7 +37,6 @@ def settings(conf_file: str | os.PathLike) -> dict:
         raise ConfigError(str(error)) from None
     values = {
         "project": publication.title,
-        "author": publication.credits(publication.source) or "",
         "version": publication.version,
         "release": publication.version,
         "copyright": f"{publication.date.year}",
@@ -77,6 +76,8 @@ def settings(conf_file: str | os.PathLike) -> dict:
         # Translators type their language's own quotation marks.
         "smartquotes": False,
     }
+    if publication.authors:
+        values["author"] = publication.credits(publication.source)
     if publication.logo is not None:
         values["html_logo"] = publication.logo.as_posix()
     return values

@@ -18,7 +18,7 @@ from docutils import nodes
 from sphinx.builders.epub3 import Epub3Builder
 
 from briefpub.config import THEME_DIR
-from briefpub.sphinxext import build_date
+from briefpub.dates import build_date
 
 PACKAGE_TEMPLATES = THEME_DIR / "epub3"
 ACCESSIBILITY_FEATURES = ("structuralNavigation", "tableOfContents", "readingOrder", "displayTransformability")
@@ -59,7 +59,7 @@ class EpubBuilder(Epub3Builder):
         title_lines = wrap(meta.title, 18)
         context = {
             **self.globalcontext,
-            "brief": {"title": meta.title, "date": meta.dateline},
+            "brief": {"title": meta.title, "date": meta.dateline, "type": meta.type},
             "cover": {
                 "title_lines": title_lines,
                 "subtitle_lines": wrap(meta.subtitle, 44)[:8],
@@ -69,6 +69,13 @@ class EpubBuilder(Epub3Builder):
         target = Path(self.outdir) / "_static" / "cover.svg"
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(self.templates.render("cover.svg", context), encoding="utf-8")
+
+    def toc_metadata(self, level: int, navpoints: list) -> dict[str, Any]:
+        """The NCX names the book by its identifier (ISBN, DOI or URN), as
+        the package does, or EPUBCheck rejects it (NCX-001)."""
+        metadata = super().toc_metadata(level, navpoints)
+        metadata["uid"] = html.escape(self.config.epub_identifier)
+        return metadata
 
     def content_metadata(self) -> dict[str, Any]:
         metadata = super().content_metadata()

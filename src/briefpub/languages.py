@@ -186,7 +186,7 @@ def describe(code: str, *, is_source: bool = False, overrides: dict[str, Any] | 
         single_letter_words=tuple(defaults.single_letter_words.split()),
         hyphenation=defaults.hyphenation or hyphenation_of(code),
         script=script_of(code),
-        team=f"{Locale.parse(code).english_name} (briefpub translation team)",
+        team=f"{Locale.parse(code).english_name} (briefpub {'editors' if is_source else 'translation team'})",
         is_source=is_source,
     )
     changes = dict(overrides or {})
@@ -222,26 +222,3 @@ def exemplar_letters(code: str, script: str) -> frozenset[str]:
             letters.update((item, item.upper()) if cased else (item,))
     return frozenset(letters)
 
-
-# --- transitional: the brief's languages, until every call site takes them from the publication ---
-
-SOURCE = "en"
-LANGUAGES: dict[str, Language] = {
-    code: describe(code, is_source=code == SOURCE,
-                   overrides={"inner_quotes": ("»", "«")} if code == "pl" else
-                   {"hyphenation": "en_GB"} if code == "en" else {})
-    for code in ("uk", "be", "en", "pl")
-}
-CODES: tuple[str, ...] = tuple(LANGUAGES)
-
-
-def get(code: str) -> Language:
-    if not isinstance(code, str) or code not in LANGUAGES:
-        raise UnknownLanguage(code, CODES)
-    return LANGUAGES[code]
-
-
-def parse_list(text: str | None) -> list[Language]:
-    if not text or not text.strip():
-        return list(LANGUAGES.values())
-    return [get(part.strip()) for part in text.split(",") if part.strip()]

@@ -8,7 +8,7 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
-from briefpub import __version__, languages, stats
+from briefpub import __version__, stats
 
 PAGE = "status"
 
@@ -16,10 +16,13 @@ PAGE = "status"
 def status_page(app: Sphinx):
     if app.builder.name != "html" or app.config.briefpub_preview:
         return []  # a preview shows the text; `briefpub stats` shows the numbers
+    from briefpub.sphinxext import publication
+
+    pub = publication(app)
     locale_dir = Path(app.srcdir) / app.config.locale_dirs[0]
     rows = [
-        {**row.as_dict(), "language": languages.get(row.code)}
-        for row in stats.collect(locale_dir, list(languages.LANGUAGES.values()))
+        {**row.as_dict(), "language": pub.get(row.code)}
+        for row in stats.collect(locale_dir, list(pub.languages))
     ]
     return [(PAGE, {"title": "", "status_rows": rows}, "status.html")]
 
