@@ -4,6 +4,7 @@ value is an error naming the file, the line and the key."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import textwrap
 from pathlib import Path
 
@@ -159,3 +160,132 @@ def test_broken_toml_is_an_error_with_its_line(tmp_path):
 def test_a_project_without_declaration_is_told_how_to_start_one(tmp_path):
     with pytest.raises(DeclarationError, match="is not a briefpub project.*briefpub new"):
         publication.load(tmp_path)
+
+
+# --- publications in other languages, built for real ---------------------------------------
+
+from babel.dates import format_date  # noqa: E402
+
+from briefpub import catalogs  # noqa: E402
+from conftest import briefpub, declare, read_page  # noqa: E402
+
+WATER = {
+    "en": ("Water for everyone", "Why clean water matters to every town.", "Every town needs clean water."),
+    "de": ("Wasser für alle", "Warum sauberes Wasser für jede Stadt wichtig ist.", "Jede Stadt braucht sauberes Wasser."),
+    "lt": ("Vanduo visiems", "Kodėl švarus vanduo svarbus kiekvienam miestui.", "Kiekvienam miestui reikia švaraus vandens."),
+    "ru": ("Вода для всех", "Почему чистая вода важна для каждого города.", "Каждому городу нужна чистая вода."),
+    "el": ("Νερό για όλους", "Γιατί το καθαρό νερό έχει σημασία για κάθε πόλη.", "Κάθε πόλη χρειάζεται καθαρό νερό."),
+    "uk": ("Вода для всіх", "Чому чиста вода важлива для кожного міста.", "Кожному місту потрібна чиста вода."),
+    "pl": ("Woda dla wszystkich", "Dlaczego czysta woda jest ważna dla każdego miasta.", "Każde miasto potrzebuje czystej wody."),
+}
+
+
+def water_project(root: Path, source: str, targets: tuple[str, ...], **facts: str) -> Path:
+    """A small publication written in ``source``, translated into ``targets`` by its catalogs."""
+    declare(root, source=source, langs=targets, name="water", extra="".join(f"{k} = {v}\n" for k, v in facts.items()))
+    title, subtitle, text = WATER[source]
+    (root / "docs" / "index.md").write_text(f"# {title}\n\n{{.subtitle}}\n{subtitle}\n\n{text}\n", encoding="utf-8")
+    run = briefpub("update", "--root", str(root), cwd=root)
+    assert run.returncode == 0, run.stdout + run.stderr
+    for code in targets:
+        if code == source:
+            continue
+        path = root / "locale" / code / "LC_MESSAGES" / "index.po"
+        catalog = catalogs.read(path)
+        for message in catalog:
+            if message.id:
+                message.string = WATER[code][WATER[source].index(message.id)]
+        catalogs.write(path, catalog)
+    return root
+
+
+@pytest.fixture(scope="module")
+def many(tmp_path_factory) -> Path:
+    """English source; German, Lithuanian, Russian and Greek editions (HTML, and the Greek PDF)."""
+    root = water_project(tmp_path_factory.mktemp("many"), "en", ("de", "lt", "ru", "el"), type='"Report"')
+    for args in (("--format", "html"), ("--format", "pdf", "--lang", "el")):
+        run = briefpub("build", "--root", str(root), *args, cwd=root)
+        assert run.returncode == 0, run.stdout + run.stderr
+    return root
+
+
+@pytest.mark.parametrize("code, name, kind", [("de", "Deutsch", "Bericht"), ("lt", "Lietuvių", "Ataskaita"),
+                                              ("ru", "Русский", "Доклад"), ("el", "Ελληνικά", "Έκθεση")])
+def test_a_language_briefpub_was_not_written_for_gets_a_whole_edition(many, code, name, kind):
+    page = many / "_build" / "html" / code / "index.html"
+    read = read_page(page)
+    assert read.lang == code and read.title == WATER[code][0]
+    assert kind in read.text  # the document type, from the theme catalogs shipped with briefpub
+    date = format_date(dt.date(2026, 1, 2), format="long", locale=code)
+    assert " ".join(date.split()) in read.text  # as the language writes it (the page's spaces normalised)
+    html = page.read_text(encoding="utf-8")
+    assert f'lang="{code}" hreflang="{code}" aria-current="page">{name}</a>' in html
+    languages_css = (many / "_build" / "html" / code / "_static" / "languages.css").read_text(encoding="utf-8")
+    assert ":lang(de) { quotes: \"\\00201E\" \"\\00201C\"" in languages_css
+
+
+def test_each_edition_carries_the_typefaces_of_its_script(many):
+    fonts_css = {code: (many / "_build" / "html" / code / "_static" / "fonts.css").read_text(encoding="utf-8")
+                 for code in ("de", "ru", "el")}
+    assert "PT_Serif-Web-Regular.ttf" in fonts_css["de"] and "PT_Serif-Web-Regular.ttf" in fonts_css["ru"]
+    assert "NotoSerif-wdth-wght.ttf" in fonts_css["el"] and "PT_Serif" not in fonts_css["el"]
+    assert (many / "_build" / "html" / "el" / "_static" / "fonts" / "NotoSerif-wdth-wght.ttf").is_file()
+
+
+def test_the_greek_pdf_embeds_noto_and_reads_back_in_greek(many):
+    import subprocess
+
+    from pypdf import PdfReader
+
+    pdf = many / "_build" / "pdf" / "el" / "water-el.pdf"
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert WATER["el"][0] in text and WATER["el"][2] in text
+    import io
+
+    from fontTools.ttLib import TTFont
+
+    families = set()
+    for page in PdfReader(pdf).pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            assert str(font["/BaseFont"]).split("+")[-1].startswith(("Brief-Serif", "Brief-Sans"))
+            descendant = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
+            program = descendant["/FontDescriptor"]["/FontFile2"].get_data()
+            families.add(TTFont(io.BytesIO(program))["name"].getDebugName(1))
+    assert families <= {"Noto Serif", "Noto Sans"} and "Noto Serif" in families, families
+
+
+def test_georgian_without_a_typeface_for_it_is_refused_naming_the_font(tmp_path):
+    root = declare(tmp_path, source="en", langs=("ka",), name="water")
+    run = briefpub("languages", "--root", str(root), cwd=tmp_path)
+    assert run.returncode == 2 and "Traceback" not in run.stderr
+    assert "Noto Serif (fontpkg-noto-serif) does not have: ა ბ" in run.stderr
+    assert "[fonts.Geor]" in run.stderr
+
+
+@pytest.fixture(scope="module")
+def ukrainian_source(tmp_path_factory) -> Path:
+    """Written in Ukrainian, translated into English and Polish, published to dist/."""
+    root = water_project(tmp_path_factory.mktemp("uk-source"), "uk", ("en", "pl"))
+    run = briefpub("dist", "--root", str(root), cwd=root)
+    assert run.returncode == 0, run.stdout + run.stderr
+    return root
+
+
+def test_a_ukrainian_source_is_complete_and_its_translations_are_counted(ukrainian_source):
+    run = briefpub("stats", "--root", str(ukrainian_source), "--json", cwd=ukrainian_source)
+    rows = {row["code"]: row for row in json.loads(run.stdout)}
+    assert list(rows) == ["uk", "en", "pl"]
+    assert all(row["complete"] and row["translated"] == 3 for row in rows.values())
+    check = briefpub("check", "--root", str(ukrainian_source), "--release", cwd=ukrainian_source)
+    assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_a_ukrainian_source_publishes_every_edition_in_its_own_language(ukrainian_source):
+    dist = ukrainian_source / "dist"
+    for code in ("uk", "en", "pl"):
+        page = read_page(dist / "html" / code / "index.html")
+        assert page.lang == code and page.title == WATER[code][0] and WATER[code][2] in page.text
+        assert (dist / f"water-{code}.pdf").is_file() and (dist / f"water-{code}.epub").is_file()
+    index = (dist / "index.html").read_text(encoding="utf-8")
+    assert index.index(WATER["uk"][0]) < index.index(WATER["en"][0]) < index.index(WATER["pl"][0])
