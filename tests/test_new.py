@@ -126,3 +126,23 @@ def test_a_locale_folder_of_another_language_is_named(tmp_path):
     run = briefpub("check", "--root", "x", cwd=tmp_path)
     assert run.returncode == 1
     assert "unknown language 'de': the publication is published in en, pl" in run.stdout
+
+
+def test_the_shipped_theme_catalogs_translate_every_label_of_the_templates():
+    """A label added to the theme without its translations would show in the
+    source language on every edition: each shipped catalog has them all."""
+    from jinja2.ext import babel_extract
+
+    from briefpub.config import THEME_DIR, THEME_LOCALE_DIR
+
+    labels = {"Policy brief", "Report", "The authors"}  # set by briefpub itself: document types, default credit
+    for template in [*(THEME_DIR / "brief").glob("*.html"), THEME_DIR / "brief" / "cover.svg"]:
+        with open(template, "rb") as handle:
+            labels |= {message for _, function, message, _ in babel_extract(handle, ("_", "gettext"), [], {})
+                       if isinstance(message, str)}
+    shipped = sorted(THEME_LOCALE_DIR.glob("*/LC_MESSAGES/sphinx.po"))
+    assert {path.parts[-3] for path in shipped} >= {"uk", "be", "pl", "ru", "de", "lt", "el"}
+    for path in shipped:
+        catalog = catalogs.read(path)
+        untranslated = sorted(label for label in labels if label not in catalog or not catalog[label].string)
+        assert untranslated == [], f"{path}: {untranslated}"
