@@ -368,3 +368,16 @@ def test_the_pdf_and_html_carry_the_declared_facts(credited):
     assert 'class="logo" src="_static/logo.svg" alt="Example Press"' in html
     assert '<link rel="canonical" href="https://example.org/water/html/pl/index.html"' in html
     assert (credited / "_build" / "html" / "pl" / "_static" / "logo.svg").is_file()
+
+
+def test_a_changed_declaration_is_on_every_page_of_the_next_build(credited):
+    declaration = credited / "docs" / "publication.toml"
+    original = declaration.read_text(encoding="utf-8")
+    declaration.write_text(original.replace('name = "Example Press"', 'name = "Other Press"'), encoding="utf-8")
+    try:
+        run = briefpub("build", "--root", str(credited), "--lang", "pl", "--format", "html", cwd=credited)
+        assert run.returncode == 0, run.stdout + run.stderr
+        for page in ("index.html", "status.html"):
+            assert "Wydawca: Other Press" in read_page(credited / "_build" / "html" / "pl" / page).text
+    finally:
+        declaration.write_text(original, encoding="utf-8")

@@ -10,6 +10,7 @@ per-language values are set later, by the extension in :mod:`briefpub.sphinxext`
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -42,6 +43,8 @@ def settings(conf_file: str | os.PathLike) -> dict:
         "copyright": f"{publication.date.year}",
         "briefpub_name": publication.name,
         "briefpub_date": publication.date.isoformat(),
+        # Every page shows facts of the declaration: when it changes, Sphinx reads and writes everything anew.
+        "briefpub_declaration": hashlib.sha256(publication.declaration.read_bytes()).hexdigest(),
         "language": publication.source.code,
         "root_doc": "index",
         "extensions": ["myst_parser", "briefpub.sphinxext", "briefpub.status", "briefpub.preview"],

@@ -399,6 +399,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
 
     app.add_config_value("briefpub_name", "brief", "env", str)
     app.add_config_value("briefpub_date", dt.date.today().isoformat(), "env", str)
+    app.add_config_value("briefpub_declaration", "", "env", str)
     # Set by briefpub itself (configure_edition), never in conf.py.
     app.add_config_value("briefpub_downloads", [], "html", list)
     app.add_html_theme("brief", str(THEME_DIR / "brief"))
