@@ -226,7 +226,7 @@ _NUMBER = re.compile(r"(?<![\w.])\d+(?:[/.,:]\d+)*")
 _SPACE_GROUPED = re.compile(r"(?<![\w.,])\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:[.,]\d+)?(?!\d)")
 _SPACES = re.compile(r"[ \u00a0\u202f]")
 _ENGLISH_GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
-_DIGIT = re.compile(r"\d")
+_written_numbers = lru_cache(maxsize=8192)(_NUMBER.findall)
 _READERS: dict[str, Callable[[str], str]] = {}
 
 
@@ -259,6 +259,7 @@ def _without_urls(text: str) -> str:
     return _URL.sub("", text) if _URL_HINT.search(text) else text
 
 
+@lru_cache(maxsize=8192)
 def _source_numbers(text: str) -> Counter:
     """The source's numbers by value: 2,550 and 2550 are one number."""
     return Counter(
@@ -280,11 +281,11 @@ def _target_numbers(text: str, language: Language) -> Counter:
 
 
 def number_problems(entry: Entry, language: Language, release: bool) -> Iterator[Problem]:
-    if not entry.msgstr or not (_DIGIT.search(entry.msgid) or _DIGIT.search(entry.msgstr)):
+    if not entry.msgstr:
         return
-    written = _NUMBER.findall(entry.msgid)
+    written = _written_numbers(entry.msgid)
     if written == _NUMBER.findall(entry.msgstr) and not any("," in n or "." in n for n in written):
-        return  # the same numbers, written alike: nothing to read
+        return  # the same numbers (or none), written alike: nothing to read
     source, target = _source_numbers(entry.msgid), _target_numbers(entry.msgstr, language)
     for number in source - target:
         yield Problem(entry.path, entry.line, ERROR, "numbers",
@@ -300,13 +301,27 @@ _CYRILLIC = re.compile(r"[\u0400-\u04FF]")
 _LATIN = re.compile(r"[A-Za-z\u00C0-\u024F]")
 
 
+_FOREIGN: dict[str, re.Pattern[str] | None] = {}
+
+
+def _foreign_letters(language: Language) -> re.Pattern[str] | None:
+    """What is not the language's alphabet: any Cyrillic letter in a Latin
+    one, the neighbours' letters listed for a Cyrillic one."""
+    if language.code not in _FOREIGN:
+        if language.script == "Latn":
+            _FOREIGN[language.code] = _CYRILLIC
+        else:
+            letters = language.foreign_letters
+            _FOREIGN[language.code] = re.compile(f"[{re.escape(letters)}]") if letters else None
+    return _FOREIGN[language.code]
+
+
 def orthography_problems(entry: Entry, language: Language, release: bool) -> Iterator[Problem]:
-    text = _strip_code(entry.msgstr)
+    text = _strip_code(entry.msgstr) if "`" in entry.msgstr else entry.msgstr
     if not text:
         return
-    foreign = sorted(set(text) & set(language.foreign_letters))
-    if language.script == "Latn":
-        foreign = sorted(set(_CYRILLIC.findall(text)))
+    letters = _foreign_letters(language)
+    foreign = sorted(set(letters.findall(text))) if letters else []
     if foreign:
         yield Problem(entry.path, entry.line, ERROR, "orthography",
                       f"{', '.join(foreign)} {'is' if len(foreign) == 1 else 'are'} not "
@@ -341,6 +356,7 @@ def terminology_problems(terms: list[terminology.Term]):
 # --- typography --------------------------------------------------------------------
 
 _SOURCE_QUOTES = "“”‘’\""
+_STRAIGHT_SINGLE = re.compile(r"(?<!\w)'|'(?!\w)")
 
 
 def typography_problems(entry: Entry, language: Language, release: bool) -> Iterator[Problem]:
@@ -348,11 +364,11 @@ def typography_problems(entry: Entry, language: Language, release: bool) -> Iter
     if not text:
         return
     where = (entry.path, entry.line)
-    prose = _strip_code(text)
-    if '"' in prose or re.search(r"(?<!\w)'|'(?!\w)", prose):
+    prose = _strip_code(text) if "`" in text else text
+    if '"' in prose or "'" in prose and _STRAIGHT_SINGLE.search(prose):
         yield Problem(*where, ERROR, "typography",
                       f"straight quotes: use {language.quotes[0]}…{language.quotes[1]}")
-    if not language.is_source and re.search(r"[“‘]", entry.msgid) and language.quotes[0] not in prose:
+    if not language.is_source and ("“" in entry.msgid or "‘" in entry.msgid) and language.quotes[0] not in prose:
         yield Problem(*where, ERROR, "typography",
                       f"the source quotes something: use {language.quotes[0]}…{language.quotes[1]}")
 
@@ -366,8 +382,11 @@ def copy_problems(terms: list[terminology.Term]):
     invariant = {form.casefold() for term in terms if term.invariant for form in term.source_forms}
 
     def rule(entry: Entry, language: Language, release: bool) -> Iterator[Problem]:
-        if not entry.msgstr or not _LETTER.search(entry.msgid):
+        if not entry.msgstr:
             return
+        first, first_here = _LETTER.search(entry.msgid), _LETTER.search(entry.msgstr)
+        if first is None or first_here is None or first.group().casefold() != first_here.group().casefold():
+            return  # not even the first letter is the source's
         if entry.msgstr != entry.msgid and _comparable(entry.msgstr) != _comparable(entry.msgid):
             return
         if _comparable(entry.msgid) in invariant:
@@ -451,7 +470,7 @@ def url_problems(entry: Entry, language: Language, release: bool) -> Iterator[Pr
         yield Problem(entry.path, entry.line, WARNING, "urls", f"the address {url} is not in the source: check it")
 
 
-_URL_HINT = re.compile(r"[:@]|www\.")
+_URL_HINT = re.compile(r"https?:|ftp:|mailto:|www\.|@")
 _DOUBLED = re.compile(r"(?<!\w)(\w+)[ \t\u00a0]+(\1)(?!\w)", re.IGNORECASE)
 
 
@@ -471,6 +490,7 @@ _ENUMERATOR = re.compile(r"(?:^|(?<=\s))\(?(?:\d{1,2}|[^\W\d_]|[ivx]{2,4})\)(?=\
 """A list item's mark, “(a)” in English and “а)” in Ukrainian alike."""
 
 
+@lru_cache(maxsize=8192)
 def _bracket_text(text: str) -> str:
     return _ENUMERATOR.sub(" ", _URL.sub(" ", visible_text(text)))
 
@@ -578,7 +598,7 @@ def accepted_rules(flags: frozenset[str]) -> frozenset[str]:
     return frozenset(FLAG_ALIASES.get(name, name) for name in names) & ACCEPTABLE
 
 
-def flagged(problems: Iterator[Problem], accepted: frozenset[str]) -> Iterator[Problem]:
+def flagged(problems: list[Problem], accepted: frozenset[str]) -> Iterator[Problem]:
     """``problems`` less those the entry's flags accept; each acceptable one
     says which flag would accept it."""
     for problem in problems:
@@ -620,9 +640,9 @@ def check_catalog(path: Path, language: Language, terms: list[terminology.Term],
         url_problems, doubleword_problems, bracket_problems, endpunc_problems, whitespace_problems,
     )
     for entry in entries(path, catalog):
-        accepted = accepted_rules(entry.flags) if entry.flags else frozenset()
-        for rule in rules:
-            problems.extend(flagged(rule(entry, language, release), accepted))
+        found = [problem for rule in rules for problem in rule(entry, language, release)]
+        if found:
+            problems.extend(flagged(found, accepted_rules(entry.flags) if entry.flags else frozenset()))
     return sorted(problems, key=lambda p: p.line)
 
 

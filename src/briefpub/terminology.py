@@ -112,7 +112,23 @@ class Term:
     def occurs_in_source(self, text: str) -> bool:
         return bool(self.source_pattern.search(text))
 
-    def followed_by(self, translation: str, language) -> bool:
+    @cached_property
+    def _single_words(self) -> dict[str, frozenset[str] | None]:
+        """Per language, its forms when each is one word and no pattern is
+        given: then a set of the translation's words answers at once."""
+        found = {}
+        for code, forms in self.forms.items():
+            simple = code not in self.patterns and all(_WORD.fullmatch(form) for form in forms)
+            found[code] = frozenset(v for form in forms for v in (form, _capitalised(form))) if simple else None
+        return found
+
+    def followed_by(self, translation: str, language, words: set[str] | None = None) -> bool:
+        """Whether an accepted form is in ``translation`` (whose ``words``
+        may be given, to be found once for every term)."""
+        code = self.source if self.invariant else language.code
+        single = self._single_words.get(code)
+        if single is not None:
+            return not single.isdisjoint(words if words is not None else _WORD.findall(translation))
         pattern = self.target_pattern(language)
         return pattern is None or bool(pattern.search(translation))
 
@@ -129,6 +145,7 @@ class Index:
 
     def __init__(self, terms: list[Term]):
         self.terms = list(terms)
+        self._found: dict[str, list[Term]] = {}
         self._by_word: dict[str, list[Term]] = {}
         for term in self.terms:
             for form in term.source_forms:
@@ -138,7 +155,15 @@ class Index:
                         self._by_word[word].append(term)
 
     def in_source(self, msgid: str) -> list[Term]:
-        """The terms that occur in ``msgid``, in order."""
+        """The terms that occur in ``msgid``, in order (found once for all
+        the languages that translate it)."""
+        if msgid not in self._found:
+            if len(self._found) > 100_000:
+                self._found.clear()
+            self._found[msgid] = self._search(msgid)
+        return self._found[msgid]
+
+    def _search(self, msgid: str) -> list[Term]:
         candidates = {term for word in set(_WORD.findall(msgid)) & self._by_word.keys()
                       for term in self._by_word[word]}
         if not candidates:
@@ -162,10 +187,9 @@ class Index:
         in ``msgstr``; terms without forms for ``language`` are not checked."""
         if language.code == SOURCE:
             return []
-        return [
-            term for term in self.in_source(msgid)
-            if term.covers(language.code) and not term.followed_by(msgstr, language)
-        ]
+        terms = [term for term in self.in_source(msgid) if term.covers(language.code)]
+        words = set(_WORD.findall(msgstr)) if terms else set()
+        return [term for term in terms if not term.followed_by(msgstr, language, words)]
 
 
 _INDEXES: dict[tuple[int, ...], Index] = {}
