@@ -109,6 +109,7 @@ dist: $(STAMP) pango
 
 benchmark: $(STAMP) pango
 	$(PY) benchmarks/build_speed.py
+	$(PY) benchmarks/check_speed.py
 
 # --- tests ----------------------------------------------------------------
 

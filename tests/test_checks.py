@@ -116,7 +116,7 @@ CASES = [
     ("uk", "Over 1/3 of supplies in 2020.", "Понад 1/3 поставок у 2020 р.", None),
     ("uk", "Over 1/3 of supplies in 2020.", "Понад третину поставок у 2020 р.", "numbers"),
     ("uk", "Over 1/3 of supplies in 2020.", "Понад 1/3 поставок торік.", "numbers"),
-    ("uk", "See https://example.org/a for more.", "Див. https://example.org/b.", "numbers"),
+    ("uk", "See https://example.org/a for more.", "Див. https://example.org/b.", "urls"),
     # orthography
     ("be", "Belarus and Ukraine.", "Беларусь і Украіна.", None),
     ("be", "Belarus and Ukraine.", "Беларусь і Україна.", "orthography"),
@@ -137,9 +137,9 @@ CASES = [
     ("uk", "A group “For Belarus!” was set up.", "Створено групу “За Білорусь!”.", "typography"),
     ("pl", "A group “For Belarus!” was set up.", "Powstała grupa „Za Białoruś!”.", None),
     ("pl", "A group “For Belarus!” was set up.", "Powstała grupa «Za Białoruś!».", "typography"),
-    ("uk", "One sentence.", "Одне  речення.", "typography"),
-    ("uk", "One sentence.", " Одне речення.", "typography"),
-    ("uk", "One sentence.", "Одне речення", "typography"),
+    ("uk", "One sentence.", "Одне  речення.", "doublespacing"),
+    ("uk", "One sentence.", " Одне речення.", "startwhitespace"),
+    ("uk", "One sentence.", "Одне речення", "endpunc"),
     ("uk", "a list item", "пункт списку", None),
     # untranslated copies
     ("uk", "A sentence.", "A sentence.", "copy"),
@@ -192,7 +192,8 @@ def test_the_command_prints_file_line_severity_rule_and_exits_1(tmp_path):
     assert run.returncode == 1
     assert json.loads(run.stdout)[0] | {"path": ""} == {
         "path": "", "line": 13, "severity": "error", "rule": "numbers",
-        "message": "the number 2020 of the source is missing: keep numbers and years as digits"}
+        "message": "the number 2020 of the source is missing: keep numbers and years as digits (if this is "
+                   "intended, accept it for this entry with the flag '#, ignore-numbers')"}
 
 
 def test_a_usage_error_exits_2():

@@ -50,7 +50,7 @@ inner-quotes = ["»", "«"]
 """
 
 
-def declare(root: Path, text: str) -> Path:
+def write_declaration(root: Path, text: str) -> Path:
     (root / "docs").mkdir(parents=True, exist_ok=True)
     (root / "docs" / "publication.toml").write_text(textwrap.dedent(text), encoding="utf-8")
     (root / "docs" / "logo.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>', encoding="utf-8")
@@ -69,7 +69,7 @@ def test_the_brief_declares_its_four_languages_with_english_as_source():
 
 
 def test_every_fact_of_a_declaration_is_read(tmp_path):
-    pub = publication.load(declare(tmp_path, FULL))
+    pub = publication.load(write_declaration(tmp_path, FULL))
     assert pub.codes == ("en", "uk", "pl")  # the order of `languages`: the switcher's
     assert pub.source.code == "uk" and not pub.get("en").is_source
     assert (pub.name, pub.type, pub.version, pub.date) == ("water-report", "Report", "2.1", dt.date(2027, 3, 1))
@@ -90,7 +90,7 @@ def test_every_fact_of_a_declaration_is_read(tmp_path):
 
 
 def test_the_source_language_need_not_be_listed_and_comes_first(tmp_path):
-    pub = publication.load(declare(tmp_path, """\
+    pub = publication.load(write_declaration(tmp_path, """\
         name = "t"
         source-language = "de"
         languages = ["lt", "ru"]
@@ -143,7 +143,7 @@ def _replace(old: str, new: str) -> str:
     (_replace('name = "water-report"', 'name = "Water Report"'), 1, "name", "lower-case"),
 ])
 def test_a_wrong_value_names_file_line_key_and_what_to_do(tmp_path, text, line, key, what):
-    root = declare(tmp_path, text)
+    root = write_declaration(tmp_path, text)
     with pytest.raises(DeclarationError) as caught:
         publication.load(root)
     message = str(caught.value)
@@ -152,7 +152,7 @@ def test_a_wrong_value_names_file_line_key_and_what_to_do(tmp_path, text, line, 
 
 
 def test_broken_toml_is_an_error_with_its_line(tmp_path):
-    root = declare(tmp_path, 'name = "x"\nversion = "1\n')
+    root = write_declaration(tmp_path, 'name = "x"\nversion = "1\n')
     with pytest.raises(DeclarationError, match=r"publication.toml:2: not valid TOML"):
         publication.load(root)
 
