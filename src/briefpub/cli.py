@@ -13,15 +13,19 @@ from pathlib import Path
 import click
 
 from briefpub import __version__, build, catalogs, checks, languages, lock, publish, stats
-from briefpub.publication import DeclarationError
+from briefpub.fonts import FontError
+from briefpub.publication import DeclarationError, check_fonts
 
 
 def _project(root: Path) -> build.Project:
     """The project at ``root`` with its publication read; a wrong or missing
-    declaration is reported (file, line, key, what to do) with exit code 2."""
+    declaration, or a language its typefaces cannot set, is reported (file,
+    line, key, what to do) with exit code 2."""
     project = build.Project(root)
     try:
-        project.publication  # noqa: B018
+        check_fonts(project.publication)
+    except FontError:
+        pass  # a font file that cannot be read: each edition reports it
     except DeclarationError as error:
         click.echo(f"briefpub: {error}", err=True)
         sys.exit(2)

@@ -46,6 +46,10 @@ class FontError(RuntimeError):
     """A declared font is missing, unreadable or lacks letters of a language."""
 
 
+class CoverageError(FontError):
+    """A typeface lacks letters of a language it is to set."""
+
+
 @dataclass(frozen=True)
 class Face:
     family: str
@@ -155,8 +159,10 @@ def _cmap(path: Path) -> frozenset[int]:
 
     try:
         return frozenset(TTFont(path, lazy=True).getBestCmap())
+    except OSError as error:
+        raise FontError(f"{path}: font file cannot be read ({error.strerror}): reinstall with `make setup`") from None
     except Exception as error:  # fontTools raises many kinds on a broken file
-        raise FontError(f"{path}: not a readable TrueType/OpenType font ({error}): reinstall it") from None
+        raise FontError(f"{path}: not a TrueType/OpenType font ({error}): reinstall with `make setup`") from None
 
 
 def check(faces: tuple[Face, ...] = FACES) -> list[Path]:
@@ -192,13 +198,14 @@ def script_name(script: str) -> str:
 
 
 def check_coverage(fontset: FontSet, language: Language, where: str = "docs/publication.toml") -> None:
-    """Raise FontError, naming the font to add, when a typeface lacks letters of the language."""
+    """Raise CoverageError, naming the font to add, when a typeface lacks
+    letters of the language (FontError when a font file cannot be read)."""
     for role, typeface in zip(ROLES, fontset.typefaces):
         missing = missing_letters(typeface, language)
         if missing:
             name = script_name(language.script)
             shown = " ".join(missing[:12]) + (" …" if len(missing) > 12 else "")
-            raise FontError(
+            raise CoverageError(
                 f"{where}: the {language.english_name} edition needs letters that {typeface.name} "
                 f"({typeface.package}) does not have: {shown}. Add a {role} typeface for {name} script "
                 f"(e.g. Noto {'Serif' if role == 'serif' else 'Sans'} {name}) as a pinned font package and "

@@ -514,14 +514,21 @@ def parse(root: Path, text: str, path: Path | None = None) -> Publication:
         base_url=(base_url.rstrip("/") + "/") if base_url else None,
         typefaces=_fonts(reader, data),
     )
+    return publication
+
+
+def check_fonts(publication: Publication) -> None:
+    """Raise DeclarationError when the typefaces of a language's script lack
+    some of its letters, naming the font to add (a font file that cannot be
+    read is a FontError, for the build to report)."""
+    reader = _Reader(publication.declaration, publication.declaration.read_text(encoding="utf-8"))
     for language in publication.languages:
         try:
-            fonts.check_coverage(publication.fonts(language), language, where=str(path))
-        except fonts.FontError as error:
-            raise DeclarationError(path, reader.line(f"fonts.{language.script}") if language.script in
-                                   publication.typefaces else reader.line("languages"), "languages",
-                                   str(error).removeprefix(f"{path}: ")) from None
-    return publication
+            fonts.check_coverage(publication.fonts(language), language, where=str(publication.declaration))
+        except fonts.CoverageError as error:
+            key = f"fonts.{language.script}" if language.script in publication.typefaces else "languages"
+            raise DeclarationError(publication.declaration, reader.line(key), key,
+                                   str(error).removeprefix(f"{publication.declaration}: ")) from None
 
 
 _LOADED: dict[tuple, Publication] = {}

@@ -273,9 +273,12 @@ def write_fonts(app: Sphinx) -> None:
     """Ship the font files and their ``@font-face`` rules with the edition."""
     static = Path(app.outdir) / "_static"
     (static / "fonts").mkdir(parents=True, exist_ok=True)
-    faces = publication(app).fonts(edition_language(app)).faces()
+    language = edition_language(app)
+    fontset = publication(app).fonts(language)
+    faces = fontset.faces()
     try:
         paths = fonts.check(faces)
+        fonts.check_coverage(fontset, language, where=str(publication(app).declaration))
     except fonts.FontError as error:
         raise ExtensionError(str(error)) from None
     for face, path in zip(faces, paths):
