@@ -29,7 +29,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from briefpub import build, languages, snapshot
-from conftest import REPO, SOURCE_DATE_EPOCH, briefpub
+from conftest import REPO, SOURCE_DATE_EPOCH
 
 CORPUS = Path(__file__).parent / "hostile" / "build"
 CASES = {path.stem: tomllib.loads(path.read_text(encoding="utf-8")) for path in sorted(CORPUS.glob("*.toml"))}
