@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from briefpub import __version__, build, catalogs, checks, languages, lock, publish, stats
+from briefpub import __version__, build, catalogs, checks, languages, lock, publish, snapshot, stats
 
 
 def _languages(value: str | None) -> list[languages.Language]:
@@ -103,12 +103,14 @@ class Progress:
 def run_builds(
     project: build.Project, langs: list[languages.Language], formats: list[str], *,
     incomplete: list[languages.Language] = (), force: bool = False, jobs: int | None = None,
+    catalogs: snapshot.Snapshot | None = None,
 ) -> list[build.Result]:
     """Build the matrix with progress shown; failures are printed with their log."""
     progress = Progress(langs, formats)
     try:
         results = build.build(project, langs, formats, incomplete=frozenset(l.code for l in incomplete),
-                              force=force, jobs=jobs, on_event=progress)
+                              force=force, jobs=jobs, on_event=progress,
+                              catalogs=catalogs.digest if catalogs else None)
     finally:
         progress.close()
     for result in results:
@@ -147,14 +149,17 @@ def catalog_errors(project: build.Project, langs: list[languages.Language]) -> s
     return broken
 
 
-def release_gate(project: build.Project, allow_incomplete: bool) -> list[languages.Language]:
-    """Refuse a release whose catalogs have errors or are unfinished; return
-    the languages published as incomplete under ``--allow-incomplete``."""
-    _, blocking = checks.language_dirs(project.locale_dir)
+def release_gate(project: build.Project, allow_incomplete: bool,
+                 catalogs: snapshot.Snapshot) -> list[languages.Language]:
+    """Refuse a release whose catalogs (as read once into ``catalogs``) have
+    errors or are unfinished; return the languages published as incomplete
+    under ``--allow-incomplete``."""
+    _, blocking = checks.language_dirs(catalogs.folder)
+    blocking = [*catalogs.refused, *map(catalogs.problem, blocking)]
     incomplete = []
     for language in languages.LANGUAGES.values():
-        problems = [p for p in checks.check_language(project.locale_dir, language, release=True,
-                                                     source_dir=project.source_dir) if p.is_error]
+        problems = [catalogs.problem(p) for p in checks.check_language(
+            catalogs.folder, language, release=True, source_dir=project.source_dir) if p.is_error]
         unfinished = [p for p in problems if p.rule in checks.INCOMPLETE]
         if unfinished and allow_incomplete:
             incomplete.append(language)
@@ -219,10 +224,11 @@ def dist_command(root: Path, allow_incomplete: bool, force: bool, jobs: int | No
     """Check the catalogs, build every edition, publish them together to dist/ (all or nothing)."""
     project = build.Project(root)
     with releasing(project, wait):
-        incomplete = release_gate(project, allow_incomplete)
+        catalogs = snapshot.take(project.root, project.locale_dir, project.build_dir)
+        incomplete = release_gate(project, allow_incomplete, catalogs)
         results = run_builds(project, list(languages.LANGUAGES.values()), list(build.FORMATS),
-                             incomplete=incomplete, force=force, jobs=jobs)
-        report_published(project, publish.publish(project, results))
+                             incomplete=incomplete, force=force, jobs=jobs, catalogs=catalogs)
+        report_published(project, publish.publish(project, results, catalogs))
 
 
 @main.command("publish")
@@ -233,9 +239,10 @@ def publish_command(root: Path, allow_incomplete: bool, wait: bool) -> None:
     """Publish editions already built in _build/ (e.g. by the jobs of a CI matrix) to dist/."""
     project = build.Project(root)
     with releasing(project, wait):
-        release_gate(project, allow_incomplete)
+        catalogs = snapshot.take(project.root, project.locale_dir, project.build_dir)
+        release_gate(project, allow_incomplete, catalogs)
         results = publish.collect(project, list(languages.LANGUAGES.values()), list(build.FORMATS))
-        report_published(project, publish.publish(project, results))
+        report_published(project, publish.publish(project, results, catalogs))
 
 
 @main.command("preview")

@@ -22,7 +22,7 @@ from pathlib import Path
 import jinja2
 from babel.units import format_unit
 
-from briefpub import languages
+from briefpub import languages, snapshot
 from briefpub.build import MANIFEST, Project, Result
 from briefpub.config import THEME_DIR
 
@@ -276,6 +276,24 @@ def collect(project: Project, langs: list[languages.Language], formats: list[str
     return results
 
 
+def verify_catalogs(results: list[Result], catalogs: snapshot.Snapshot) -> None:
+    """Refuse editions built from other catalogs than the ones the release
+    checked (each edition's manifest records the digest of what it read)."""
+    try:
+        catalogs.verify()
+    except snapshot.SnapshotChanged as error:
+        raise ReleaseError(f"not published: {error}; dist/ is unchanged") from None
+    stale = [
+        f"{result.format}-{result.language.code}" for result in results
+        if read_manifest(result).get("catalogs")
+        != snapshot.digest(catalogs.folder, None if result.format == "html" else result.language.code)
+    ]
+    if stale:
+        raise ReleaseError(f"not published: {', '.join(stale)} were built from other catalogs than the ones "
+                           "checked for this release: build them again from this checkout "
+                           "(`briefpub build`); dist/ is unchanged")
+
+
 def release_digest(project: Project, results: list[Result]) -> str:
     """What a release is made of: the input digests of its editions."""
     digest = hashlib.sha256()
@@ -295,13 +313,17 @@ def is_published(project: Project, results: list[Result]) -> bool:
     return record.read_text(encoding="utf-8") == expected and not verify_checksums(project.dist_dir)
 
 
-def publish(project: Project, results: list[Result]) -> list[Edition] | None:
+def publish(project: Project, results: list[Result],
+            catalogs: snapshot.Snapshot | None = None) -> list[Edition] | None:
     """Publish built editions to ``project.dist_dir``; all or nothing.
-    Returns None when dist/ already held exactly this release."""
+    Returns None when dist/ already held exactly this release.  Given the
+    release's ``catalogs``, every edition must have been built from them."""
     failed = [r for r in results if not r.ok]
     if failed:
         names = ", ".join(f"{r.format}-{r.language.code}" for r in failed)
         raise ReleaseError(f"not published: {names} failed to build; dist/ is unchanged")
+    if catalogs is not None:
+        verify_catalogs(results, catalogs)
     if is_published(project, results):
         return None
     staging = Path(tempfile.mkdtemp(prefix=".dist-", dir=project.root))

@@ -25,7 +25,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.errors import ConfigError, ExtensionError
 from sphinx.locale import get_translation
 
-from briefpub import __version__, build, fonts, languages, publish, stats
+from briefpub import __version__, build, fonts, languages, publish, snapshot, stats
 from briefpub.build import MANIFEST
 from briefpub.config import THEME_DIR
 
@@ -335,10 +335,19 @@ def write_manifest(app: Sphinx, exception: Exception | None) -> None:
         "dateline": meta.dateline,
         "notice": meta.notice,
         "file": main,
+        "catalogs": catalogs_digest(app),
     }
     (Path(app.outdir) / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
     if app.builder.name == "html":
         write_landing(app)
+
+
+def catalogs_digest(app: Sphinx) -> str:
+    """The digest of the catalogs the edition was built from, as a release
+    checks them (:mod:`briefpub.snapshot`): the HTML edition's status page
+    reads every language's, the other editions their own language's."""
+    folder = Path(app.srcdir) / app.config.locale_dirs[0]
+    return snapshot.digest(folder, None if app.builder.name == "html" else app.config.language)
 
 
 def write_landing(app: Sphinx) -> None:
@@ -365,7 +374,11 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("briefpub_date", dt.date.today().isoformat(), "env", str)
     # Set by briefpub itself (configure_edition), never in conf.py.
     app.add_config_value("briefpub_downloads", [], "html", list)
+    # Seconds an edition may take to build before it is stopped (briefpub.build.time_limit).
+    app.add_config_value("briefpub_time_limit", 300, "", int)
     app.add_html_theme("brief", str(THEME_DIR / "brief"))
+    app.setup_extension("briefpub.sandbox")
+    app.setup_extension("briefpub.links")
     app.add_builder(EpubBuilder, override=True)
     app.add_builder(PdfBuilder)
     app.connect("config-inited", configure_edition, priority=800)
