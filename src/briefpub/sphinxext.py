@@ -84,6 +84,9 @@ def configure_edition(app: Sphinx, config: Config) -> None:
     config.epub_cover = ("_static/cover.svg", "")
     config.epub_show_urls = "no"
     config.epub_use_index = False
+    # The theme lists a publication's chapters itself, so its toctree is
+    # usually hidden: the book's navigation lists them all the same.
+    config.epub_tocscope = "includehidden"
     # Not part of the book: our print styles and manifest, and the backup of
     # .buildinfo that Sphinx leaves when the configuration changed.
     config.epub_exclude_files = ["_static/print.css", MANIFEST, ".buildinfo.bak"]
@@ -155,7 +158,7 @@ def edition(app: Sphinx) -> Edition:
     env = app.env
     title = env.titles[app.config.root_doc].astext() if app.config.root_doc in env.titles else app.config.project
     block = getattr(env, "briefpub_title_block", None) or title_block(env.get_doctree(app.config.root_doc))
-    subtitle, contents = block["subtitle"], block["contents"] or title
+    subtitle, contents = block["subtitle"], block["contents"] or _("Contents")
     published = dt.date.fromisoformat(app.config.briefpub_date)
     locale = languages.get(app.config.language).locale
     return Edition(
@@ -387,4 +390,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-updated", describe_edition)
     app.connect("html-page-context", page_context)
     app.connect("build-finished", write_manifest)
+    app.setup_extension("briefpub.chapters")
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}
