@@ -223,8 +223,7 @@ def write(path: Path, catalog: Catalog) -> None:
     """Save a catalog as read and changed through Babel: only the entries
     that differ from the file are written anew, in GNU gettext's layout."""
     path = Path(path)
-    old = _read_text(path)
-    write_all({path: _serialise(catalog, old)})
+    write_all({path: _serialise(catalog, _read_text(path))})
 
 
 @dataclass(frozen=True)
@@ -341,10 +340,13 @@ def _merged_header(old: pofile.Entry | None, template: pofile.Entry | None, lang
 
 
 def _read_text(path: Path) -> str | None:
+    """A catalog's text; None when there is none yet."""
     try:
         return path.read_bytes().decode("utf-8")
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         return None
+    except OSError as error:
+        raise CatalogError([Problem(path, 0, ERROR, "syntax", f"cannot read the catalog: {error.strerror}")]) from None
 
 
 def _previous_lines(text: str) -> set[int]:

@@ -30,7 +30,7 @@ from typing import Any
 
 from docutils import nodes
 from sphinx.application import Sphinx
-from sphinx.builders.gettext import MessageCatalogBuilder, should_write
+from sphinx.builders.gettext import I18nBuilder, MessageCatalogBuilder, should_write
 from sphinx.builders.gettext import ctime as creation_time
 from sphinx.transforms import SphinxTransform
 from sphinx.util.i18n import docname_to_domain
@@ -93,7 +93,8 @@ class TranslatorDirections(SphinxTransform):
 
 class ContextKeysRemoved(SphinxTransform):
     """Once the catalog has been applied, a message left untranslated gets
-    its own source back."""
+    its own source back (in every build but the extraction, which reads the
+    keys)."""
 
     default_priority = 21
 
@@ -172,8 +173,13 @@ class TemplateBuilder(MessageCatalogBuilder):
                 path.write_text(content, encoding="utf-8")
 
 
+def _after_translation(app: Sphinx) -> None:
+    if not isinstance(app.builder, I18nBuilder):
+        app.add_transform(ContextKeysRemoved)
+
+
 def setup(app: Sphinx) -> dict:
     app.add_transform(TranslatorDirections)
-    app.add_transform(ContextKeysRemoved)
+    app.connect("builder-inited", _after_translation)
     app.add_builder(TemplateBuilder, override=True)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

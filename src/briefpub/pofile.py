@@ -150,22 +150,23 @@ def parse(text: str) -> PoFile:
     has_msgstr = False
     start = 0
     blank: int | None = None  # the first of the blank lines just read
+    repaired = False  # the current entry is to be written anew in a valid layout
 
     def close(end: int) -> None:
         if current is not None:
             if not has_msgstr:
                 raise PoSyntaxError(start + 1, "an entry without msgstr")
-            current.text = "".join(lines[start:end])
+            current.text = None if repaired else "".join(lines[start:end])
             entries.append(current)
 
     def entry_at(index: int) -> Entry:
         """The entry a comment or keyword line at ``index`` belongs to: a new
         one when the current entry is complete."""
-        nonlocal current, has_msgstr, start, blank, target
+        nonlocal current, has_msgstr, start, blank, target, repaired
         if current is None or has_msgstr:
             first = blank if blank is not None else index
             close(first)
-            current, has_msgstr, start = Entry(msgid="", msgstr=[]), False, index
+            current, has_msgstr, start, repaired = Entry(msgid="", msgstr=[]), False, index, False
             current.leading = "".join(lines[first:index])
         blank, target = None, None
         return current
@@ -222,6 +223,7 @@ def parse(text: str) -> PoFile:
                 if legacy is None:
                     raise
                 _, value, taken = legacy
+                repaired = True
             setattr(entry, name, value)
             target = (name, 0) if taken == 1 else None
             index += taken
