@@ -12,6 +12,8 @@ from pathlib import Path
 
 import polib
 import pytest
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
 from translate.storage import pypo
 
 from briefpub import catalogs, languages, pofile
@@ -236,3 +238,28 @@ def test_header_fields_set_by_translators_are_kept(tmp_path, templates):
     assert fields["Last-Translator"] == "Jan Nowak <jan@example.org>"
     assert fields["X-Generator"] == "Poedit 3.4.2"
     assert fields["X-Poedit-Basepath"] == "../../.."
+
+
+ALPHABET = st.sampled_from(list("aeiou lnrst ABC 0123456789 .,;:!?-/()[]{}«»„“”‘’'\"\\\t\n—–…%$€№+*#_`|<>=ŁąЖжїЇ")
+                           + ["\u00a0", "\u202f", "\u2011", "中", "\u0301", "Ukrainian-Belarusian ", "https://e.org/a-b?c=d ",
+                              "{term}`x` ", "[link](https://x.y/z) ", "word "])
+TEXTS = st.lists(ALPHABET, min_size=15, max_size=120).map("".join)
+
+
+@settings(max_examples=6, deadline=None, phases=[Phase.generate],  # msgcat per example: no shrinking
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(st.lists(st.tuples(TEXTS, TEXTS, st.sampled_from(["", "fuzzy", "obsolete"])), min_size=20, max_size=60))
+def test_new_entries_are_wrapped_exactly_as_msgcat_wraps_them(messages):
+    entries = [pofile.Entry(msgid="", msgstr=["Content-Type: text/plain; charset=UTF-8\n"])]
+    obsolete = []
+    for number, (msgid, msgstr, kind) in enumerate(messages):
+        entry = pofile.Entry(msgid=f"{number} {msgid}", msgstr=[msgstr])
+        if kind == "fuzzy" and msgstr:
+            entry.flags, entry.previous_msgid = ["fuzzy"], f"{msgstr} {msgid}"
+        if kind == "obsolete" and msgstr:
+            entry.obsolete = True
+            obsolete.append(entry)
+            continue
+        entries.append(entry)
+    text = pofile.PoFile(entries + obsolete).render()
+    assert run("msgcat", "-", input=text).stdout == text
