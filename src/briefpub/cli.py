@@ -370,6 +370,33 @@ def check_command(lang: str | None, locale_dir: Path, source_dir: Path, release:
     sys.exit(1 if errors else 0)
 
 
+@main.command("glossary")
+@click.option("--format", "fmt", type=click.Choice(["tbx", "csv"]), default="tbx", show_default=True,
+              help="TBX for CAT tools (Weblate, Poedit, OmegaT…), or CSV with one column per language.")
+@ROOT_OPTION
+@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False),
+              help="The file to write (default: the standard output).")
+def glossary_command(fmt: str, root: Path, output: Path | None) -> None:
+    """Export locale/terminology.toml as a glossary for translators' tools."""
+    from briefpub import glossary
+
+    project = build.Project(root)
+    try:
+        text = glossary.export(project.locale_dir / "terminology.toml", fmt)
+    except glossary.GlossaryError as error:
+        click.echo(f"briefpub: {error}", err=True)
+        sys.exit(1)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as error:
+        click.echo(f"briefpub: {output}: cannot write the glossary ({error.strerror})", err=True)
+        sys.exit(1)
+    click.echo(f"wrote {output}", err=True)
+
+
 @main.command()
 @LANG_OPTION
 @ROOT_OPTION
@@ -380,23 +407,31 @@ def update(lang: str | None, root: Path, extract: bool) -> None:
     langs = _languages(lang)
     project = build.Project(root)
     pot_dir, locale_dir = project.build_dir / "gettext", project.locale_dir
-    if extract:
-        run = build.extract(project)
-        if not run.ok:
-            click.echo(run.log, err=True)
-            click.echo("briefpub: the source's messages could not be extracted; the catalogs are unchanged",
-                       err=True)
+
+    def waiting() -> None:
+        click.echo("waiting for the update already running in this project…", err=True)
+
+    with catalogs.update_lock(project.build_dir, on_wait=waiting):
+        if extract:
+            run = build.extract(project)
+            if not run.ok:
+                click.echo(run.log, err=True)
+                click.echo("briefpub: the source's messages could not be extracted; the catalogs are unchanged",
+                           err=True)
+                sys.exit(1)
+        if not any(pot_dir.glob("*.pot")):
+            click.echo(f"briefpub: no templates in {pot_dir}: run `briefpub update` without --no-extract", err=True)
+            sys.exit(2)
+        try:
+            results = catalogs.update(pot_dir, locale_dir, langs)
+        except catalogs.CatalogError as error:
+            for problem in error.problems:
+                click.echo(str(problem), err=True)
+            click.echo("briefpub: nothing was updated: fix the catalog first", err=True)
             sys.exit(1)
-    if not any(pot_dir.glob("*.pot")):
-        click.echo(f"briefpub: no templates in {pot_dir}: run `briefpub update` without --no-extract", err=True)
-        sys.exit(2)
-    try:
-        results = catalogs.update(pot_dir, locale_dir, langs)
-    except catalogs.CatalogError as error:
-        for problem in error.problems:
-            click.echo(str(problem), err=True)
-        click.echo("briefpub: nothing was updated: fix the catalog first", err=True)
-        sys.exit(1)
+        except catalogs.CatalogWriteError as error:
+            click.echo(f"briefpub: {error}", err=True)
+            sys.exit(1)
     for result in results:
         if result.status != "unchanged":
             click.echo(f"{result.status:>9}  {result.path}")

@@ -43,7 +43,8 @@ def publication(
         "briefpub_date": published.isoformat(),
         "language": languages.SOURCE,
         "root_doc": "index",
-        "extensions": ["myst_parser", "briefpub.sphinxext", "briefpub.status", "briefpub.preview"],
+        "extensions": ["myst_parser", "briefpub.sphinxext", "briefpub.status", "briefpub.preview",
+                       "briefpub.extraction"],
         "source_suffix": {".md": "markdown"},
         "exclude_patterns": ["_build", "README.md"],
         # MyST: the markup translators may meet, and nothing that lets a
