@@ -173,6 +173,7 @@ def test_check_and_stats_refuse_links_out_of_the_project_without_reading_them(pr
     finally:
         (locale / "be" / "LC_MESSAGES").unlink()
         shutil.move(project.root / "be-messages", locale / "be" / "LC_MESSAGES")
+        (locale / "uk" / "LC_MESSAGES" / "sphinx.po").unlink()
         shutil.copy(REPO / "locale" / "uk" / "LC_MESSAGES" / "sphinx.po", locale / "uk" / "LC_MESSAGES")
     output = check.stdout + check.stderr + summary.stdout + summary.stderr
     assert check.returncode == 1 and summary.returncode == 0, output
@@ -209,17 +210,36 @@ def test_a_release_is_refused_while_a_catalog_lacks_an_entry(project):
     assert not project.dist_dir.exists()
 
 
-def test_statistics_count_against_the_source():
-    templates = sources.extract(REPO / "docs")
+def test_statistics_count_against_the_source(pristine):
+    templates = sources.extract(pristine.source_dir)
     assert not templates.problems and set(templates.domains) == {"index", "sphinx"}
-    for row in stats.collect(REPO / "locale", list(languages.LANGUAGES.values()), templates):
+    for row in stats.collect(pristine.locale_dir, list(languages.LANGUAGES.values()), templates):
         assert row.missing == 0 and row.complete, row
 
 
-def test_the_projects_own_catalogs_are_complete_against_the_source():
-    problems = checks.check(REPO / "locale", list(languages.LANGUAGES.values()), release=True,
-                            source_dir=REPO / "docs")
+def test_the_projects_own_catalogs_are_complete_against_the_source(pristine):
+    problems = checks.check(pristine.locale_dir, list(languages.LANGUAGES.values()), release=True,
+                            source_dir=pristine.source_dir)
     assert [str(problem) for problem in problems if problem.is_error] == []
+
+
+def test_templates_are_kept_for_the_next_run_until_the_source_changes(tmp_path):
+    project = copy_project(tmp_path)
+    first = sources.extract(project.source_dir)
+    kept = list((project.build_dir / "templates").iterdir())
+    assert len(kept) == 1 and {path.name for path in kept[0].iterdir()} == {"index.pot", "sphinx.pot"}
+    sources._EXTRACTED.clear()  # as in a new run
+    started = time.perf_counter()
+    again = sources.extract(project.source_dir)
+    assert time.perf_counter() - started < 1  # read, not extracted
+    assert {domain: [m.id for m in template] for domain, template in again.domains.items()} == \
+        {domain: [m.id for m in template] for domain, template in first.domains.items()}
+    assert again.domains["index"]["Contents"].locations == first.domains["index"]["Contents"].locations
+    source = project.source_dir / "index.md"
+    source.write_text(source.read_text(encoding="utf-8") + "\nA new closing paragraph.\n", encoding="utf-8")
+    changed = sources.extract(project.source_dir)
+    assert changed.domains["index"].get("A new closing paragraph.") is not None
+    assert [path.name for path in (project.build_dir / "templates").iterdir()] != [kept[0].name]
 
 
 # --- Hypothesis: block-level MyST in a translation ------------------------------------

@@ -9,6 +9,7 @@ publishing: untranslated and fuzzy entries become errors.
 
 from __future__ import annotations
 
+import functools
 import gettext
 import re
 import unicodedata
@@ -182,7 +183,7 @@ _BLOCK_ADVICE = {
 def markup_problems(entry: Entry, language: Language, release: bool) -> Iterator[Problem]:
     if not entry.msgstr or len(entry.msgstr) > MAX_MESSAGE_CHARS:
         return  # too long to parse: the bounds rule reports it
-    source, target = markup.inventory(entry.msgid), markup.inventory(entry.msgstr)
+    source, target = _source_markup(entry.msgid), markup.inventory(entry.msgstr)
     where = (entry.path, entry.line)
     raw = target.html or [m.group(0) for m in _RAW_HTML.finditer(_strip_code(entry.msgstr))]
     if raw:
@@ -215,6 +216,12 @@ def markup_problems(entry: Entry, language: Language, release: bool) -> Iterator
         yield Problem(*where, WARNING, "markup",
                       f"emphasis differs from the source: {source.emphasis} emphasis and {source.strong} "
                       f"strong there, {target.emphasis} and {target.strong} here")
+
+
+@functools.lru_cache(maxsize=4096)
+def _source_markup(msgid: str) -> markup.Inventory:
+    """A source's markup, read once for every language (never changed by its readers)."""
+    return markup.inventory(msgid)
 
 
 _RAW_HTML = re.compile(r"<\s*/?\s*[A-Za-z][\w-]*(\s[^<>]*)?/?\s*>|\bon[a-z]+\s*=|javascript:", re.IGNORECASE)
