@@ -10,6 +10,7 @@ writes every catalog or none.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import datetime as dt
 import fcntl
@@ -38,7 +39,143 @@ def catalog_dir(locale_dir: Path, language: Language) -> Path:
 
 
 def po_files(locale_dir: Path, language: Language) -> list[Path]:
-    return sorted(catalog_dir(locale_dir, language).rglob("*.po"))
+    """A language's catalogs that are safe to read (see :func:`scan`)."""
+    return scan(locale_dir, language)[0]
+
+
+# --- what may be read at all ------------------------------------------------------------
+#
+# A catalog comes from a volunteer; a symbolic link in a pull request can point
+# anywhere on the build machine.  Nothing under locale/ is opened unless it is a
+# regular file (a FIFO blocks, a device never ends) inside the project, and a
+# refused file is never read, so no message can quote it.
+
+MAX_CATALOG_BYTES = 16 * 1024 * 1024
+"""The largest catalog briefpub reads: far above any brief's (the 50 × benchmark
+brief's catalogs are under 1 MB), far below what would exhaust memory."""
+
+
+class Refused(Exception):
+    """A path under locale/ that is not read: why, for a person."""
+
+    def __init__(self, path: Path, reason: str, rule: str = "file"):
+        self.path, self.reason, self.rule = Path(path), reason, rule
+        super().__init__(f"{path}: {reason}")
+
+    def problem(self) -> Problem:
+        return Problem(self.path, 0, ERROR, self.rule, self.reason)
+
+
+_KINDS = (
+    (stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"), (stat.S_ISDIR, "a folder"),
+)
+
+
+def _not_a_file(path: Path, mode: int) -> Refused:
+    kind = next((name for test, name in _KINDS if test(mode)), "something else")
+    return Refused(path, f"this is {kind}, not a regular file; nothing was read from it: a catalog must be "
+                         "a regular .po file")
+
+
+def project_roots(locale_dir: Path) -> tuple[Path, ...]:
+    """Where a path under ``locale_dir`` may lead: the project that holds
+    locale/ (its parent folder), and locale/ itself wherever it really is."""
+    locale_dir = Path(locale_dir).absolute()
+    return tuple(dict.fromkeys((locale_dir.parent.resolve(), locale_dir.resolve())))
+
+
+def check_link(path: Path, roots: tuple[Path, ...]) -> None:
+    """Refuse ``path`` if it is a symbolic link leading out of the project
+    (or nowhere); the link's target is named, its content is never read."""
+    path = Path(path)
+    if not path.is_symlink():
+        return
+    try:
+        target = path.resolve(strict=True)
+    except (OSError, RuntimeError):
+        raise Refused(path, f"this is a symbolic link to {os.readlink(path)!r}, which does not exist or "
+                            "loops: replace the link with the file or folder itself") from None
+    if not any(target.is_relative_to(root) for root in roots):
+        raise Refused(path, f"this is a symbolic link to {target}, outside the project; nothing was read "
+                            "from it: catalogs and their folders must be inside the project, so replace the "
+                            "link with the file or folder itself")
+
+
+def read_bytes(path: Path, limit: int = MAX_CATALOG_BYTES) -> bytes:
+    """The bytes of a catalog, if it is a regular file of at most ``limit``
+    bytes; otherwise :class:`Refused`, without reading anything.
+
+    The file is opened without blocking and checked after opening, so a file
+    swapped for a FIFO or a device between a check and the read is refused too.
+    """
+    path = Path(path)
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as error:
+        raise Refused(path, f"cannot read the catalog: {error.strerror}", "syntax") from None
+    with os.fdopen(descriptor, "rb") as file:
+        info = os.fstat(descriptor)
+        if not stat.S_ISREG(info.st_mode):
+            raise _not_a_file(path, info.st_mode)
+        if info.st_size > limit:
+            raise Refused(path, f"the catalog is {info.st_size / 2**20:.1f} MiB, over the limit of "
+                                f"{limit // 2**20} MiB: split the document, or check that this is the "
+                                "right file", "bounds")
+        data = file.read(limit + 1)
+    if len(data) > limit:  # it grew while being read
+        raise Refused(path, f"the catalog is over the limit of {limit // 2**20} MiB", "bounds")
+    return data
+
+
+def scan(locale_dir: Path, language: Language) -> tuple[list[Path], list[Problem]]:
+    """A language's catalogs (``*.po`` under ``LC_MESSAGES``, in sub-folders
+    too) that may be read, and a problem for everything refused: links out of
+    the project, FIFOs, devices, sockets.  Folders linked out of the project
+    are not entered, so a link to ``/`` costs nothing."""
+    roots = project_roots(locale_dir)
+    top = catalog_dir(locale_dir, language)
+    found: list[Path] = []
+    try:
+        for folder in (top.parent, top):
+            check_link(folder, roots)
+    except Refused as refused:
+        return [], [refused.problem()]
+    if not top.is_dir():
+        return [], []
+    problems: list[Problem] = []
+    seen: set[tuple[int, int]] = set()
+    folders = [top]
+    while folders:
+        folder = folders.pop()
+        info = folder.stat()
+        if (info.st_dev, info.st_ino) in seen:
+            continue  # a link back to a folder already scanned
+        seen.add((info.st_dev, info.st_ino))
+        try:
+            children = sorted(os.scandir(folder), key=lambda child: child.name)
+        except OSError as error:
+            problems.append(Problem(folder, 0, ERROR, "file", f"cannot list the folder: {error.strerror}"))
+            continue
+        for child in children:
+            path = folder / child.name
+            try:
+                check_link(path, roots)
+                mode = path.stat().st_mode
+            except Refused as refused:
+                if child.name.endswith(".po") or child.is_dir():
+                    problems.append(refused.problem())
+                continue
+            except OSError:
+                continue
+            if stat.S_ISDIR(mode):
+                folders.append(path)
+            elif child.name.endswith(".po"):
+                if stat.S_ISREG(mode):
+                    found.append(path)
+                else:
+                    problems.append(_not_a_file(path, mode).problem())
+    return sorted(found), problems
 
 
 THEME_DOMAIN = "sphinx"
@@ -52,9 +189,10 @@ def document_name(locale_dir: Path, language: Language, path: Path) -> str | Non
     return None if name == THEME_DOMAIN else name
 
 
-def read(path: Path) -> Catalog:
-    """Read a catalog that is known to be well formed (see :func:`parse`)."""
-    data = Path(path).read_bytes()
+def read(path: Path, data: bytes | None = None) -> Catalog:
+    """Read a catalog that is known to be well formed (see :func:`parse`);
+    ``data``, if given, is its content, already read."""
+    data = read_bytes(path) if data is None else data
     catalog = read_po(io.BytesIO(data), charset="utf-8", abort_invalid=True)
     for msgid, previous in _previous_ids(data.decode("utf-8", errors="replace")).items():
         if msgid in catalog:
@@ -130,7 +268,7 @@ def syntax_problems(path: Path, text: str) -> list[Problem]:
         entry_id, context = None, None
 
     current: list[str] | None = None
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(text.split("\n"), start=1):  # gettext ends a line at LF only
         stripped = line.strip()
         if not stripped:
             expecting_string = False
@@ -185,27 +323,103 @@ def parse(path: Path) -> tuple[Catalog | None, list[Problem]]:
     problem that stands in the way, each with its line."""
     path = Path(path)
     try:
-        data = path.read_bytes()
-    except OSError as error:
-        return None, [Problem(path, 0, ERROR, "syntax", f"cannot read the catalog: {error.strerror}")]
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
-        return None, [Problem(
-            path, line, ERROR, "encoding",
-            f"invalid UTF-8 (byte 0x{data[error.start]:02x} at column {column}): "
-            "save the file as UTF-8 (in Poedit: Catalog → Properties → Encoding)",
-        )]
-    problems = syntax_problems(path, text)
+        data = read_bytes(path)
+    except Refused as refused:
+        return None, [refused.problem()]
+    problems = byte_problems(path, data)
+    if any(problem.rule == "encoding" for problem in problems):
+        return None, problems
+    text = data.decode("utf-8")
+    problems += syntax_problems(path, text)
     if problems:
         return None, problems
     try:
-        return read(path), []
+        return read(path, data), []
     except Exception as error:  # Babel's reader has no single error type
         line = getattr(error, "lineno", 0) or 0
         return None, [Problem(path, line, ERROR, "syntax", f"unreadable catalog: {error}")]
+
+
+_BOMS = (
+    (b"\xef\xbb\xbf", None),
+    (b"\xff\xfe", "UTF-16"), (b"\xfe\xff", "UTF-16"),
+)
+_CHARSET = re.compile(r'^"Content-Type:[^"]*?charset=([^\s;"\\]+)', re.MULTILINE | re.IGNORECASE)
+
+
+def byte_problems(path: Path, data: bytes) -> list[Problem]:
+    """What is wrong with a catalog's bytes before it can be read as text,
+    each named for what it is: an empty file, a byte-order mark, line endings
+    gettext does not know, a charset other than UTF-8, invalid UTF-8.  A
+    problem of rule ``encoding`` means the text cannot be read at all."""
+    if not data.strip():
+        return [Problem(path, 1, ERROR, "syntax",
+                        "the catalog is empty: run `make update-po` to write it anew from the source, "
+                        "or delete it")]
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            if encoding:
+                return [Problem(path, 1, ERROR, "encoding",
+                                f"the file is {encoding} (it starts with a {encoding} byte-order mark): "
+                                "save it as UTF-8")]
+            return [Problem(path, 1, ERROR, "encoding",
+                            "the file starts with a byte-order mark (BOM, bytes EF BB BF), which gettext "
+                            "tools such as msgfmt refuse; it is harmless to remove: save the file as UTF-8 "
+                            f"without BOM, or run `sed -i '1s/^\\xEF\\xBB\\xBF//' {path}`")]
+    if b"\r" in data and b"\n" not in data:
+        return [Problem(path, 1, ERROR, "encoding",
+                        "the lines end with a carriage return only (CR, the line ending of old Mac OS), "
+                        "which gettext tools read as one single line: save the file with LF (Unix) or "
+                        "CRLF (Windows) line endings")]
+    text = data.decode("utf-8", errors="replace")
+    problems = []
+    declared = _CHARSET.search(text)
+    if declared:
+        problems += _charset_problems(path, data, text, declared)
+        if problems and problems[0].rule == "encoding":
+            return problems
+    lone = re.search(b"\r(?!\n)", data)
+    if lone:
+        problems.append(Problem(path, data.count(b"\n", 0, lone.start()) + 1, ERROR, "syntax",
+                                "a carriage return (CR) without a line feed: gettext tools do not end a line "
+                                "there; join the line or end it with LF"))
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        problems.append(Problem(
+            path, line, ERROR, "encoding",
+            f"invalid UTF-8 (byte 0x{data[error.start]:02x} at column {column}): "
+            "save the file as UTF-8 (in Poedit: Catalog → Properties → Encoding)",
+        ))
+    return problems
+
+
+def _charset_problems(path: Path, data: bytes, text: str, declared: re.Match) -> list[Problem]:
+    """The ``charset`` of the header, held against the bytes of the file."""
+    name = declared.group(1)
+    line = text.count("\n", 0, declared.start()) + 1
+    try:
+        codec = codecs.lookup(name).name
+    except LookupError:
+        return [Problem(path, line, ERROR, "header",
+                        f"the header declares charset={name}, which is no known encoding: "
+                        "set Content-Type to 'text/plain; charset=UTF-8'")]
+    if codec == "utf-8":
+        return []
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    else:
+        return [Problem(path, line, ERROR, "header",
+                        f"the header declares charset={name} but the file is UTF-8: gettext would read every "
+                        "letter wrong; set Content-Type to 'text/plain; charset=UTF-8'")]
+    return [Problem(path, line, ERROR, "encoding",
+                    f"the file is encoded in {name}, as its header says; catalogs must be UTF-8: convert it "
+                    f"with `msgconv --to-code=UTF-8 {path} -o {path}` (or in Poedit: Catalog → Properties → "
+                    "Encoding)")]
 
 
 def _previous_ids(text: str) -> dict[str, str]:
