@@ -97,8 +97,47 @@ class Inventory:
 
 
 def inventory(text: str) -> Inventory:
+    """The markup of ``text``; prose without a markup character is known to
+    have none, and is not parsed (:func:`plain_inventory`)."""
+    known = plain_inventory(text)
+    return known if known is not None else parsed_inventory(text)
+
+
+def parsed_inventory(text: str) -> Inventory:
+    """The markup of ``text`` as the parser reads it."""
     found = Inventory()
     _walk_blocks(text, found, depth=0)
+    return found
+
+
+# --- prose without markup --------------------------------------------------------------
+#
+# Most messages are prose: no character in them can start markup, so the
+# parser would find one paragraph of text.  Markup needs one of these
+# characters anywhere (inline markup, entities, escapes, tables, attributes,
+# link definitions, substitutions), or one of a few at the start of a line
+# (block markup); a line indented by four columns is code.  A message that
+# starts with a list number ("12. …" on one line) is a numbered list around
+# the rest, which is held to the same test.
+
+_MARKUP_CHARS = re.compile(r"[\\`*_\[\]<>&~$={}|^]")
+_BLOCK_START = re.compile(r"[ ]{0,3}(?:[#+\-:%]|\d{1,9}[.)](?:[ \t]|$))|[ ]{0,3}\t|[ ]{4}")
+_LINE_BREAK = re.compile(r"\r\n?|\n")
+_NUMBERED = re.compile(r"\d{1,9}[.)] (?=\S)")
+
+
+def plain_inventory(text: str) -> Inventory | None:
+    """The (empty) inventory of prose that cannot hold markup, or of one
+    numbered-list line of such prose; None when ``text`` has to be parsed."""
+    if _MARKUP_CHARS.search(text):
+        return None
+    numbered = "\n" not in text and "\r" not in text and _NUMBERED.match(text)
+    rest = text[numbered.end():] if numbered else text
+    if any(_BLOCK_START.match(line) for line in _LINE_BREAK.split(rest)):
+        return None
+    found = Inventory()
+    if numbered:
+        found.blocks[BLOCKS["ordered_list_open"]] += 1
     return found
 
 
