@@ -10,7 +10,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from briefpub import markup, pofile
+from briefpub import catalogs, markup, pofile
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -84,3 +84,9 @@ PIECES = st.sampled_from([
 @given(pieces=st.lists(PIECES, max_size=12))
 def test_the_shortcut_agrees_with_the_parser_on_generated_text(pieces):
     assert_same("".join(pieces))
+
+
+@settings(max_examples=3000, deadline=None)
+@given(text=st.text(alphabet='"\\ax0n9 \t\u2028ў', max_size=10))
+def test_a_po_string_is_judged_well_formed_as_character_by_character(text):
+    assert (catalogs._WELL_FORMED.fullmatch(text) is not None) == (catalogs._string_fault(text) is None)
