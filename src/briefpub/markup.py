@@ -120,25 +120,30 @@ def parsed_inventory(text: str) -> Inventory:
 # starts with a list number ("12. …" on one line) is a numbered list around
 # the rest, which is held to the same test.
 
-_MARKUP_CHARS = re.compile(r"[\\`*_\[\]<>&~$={}|^]")
-_BLOCK_START = re.compile(r"[ ]{0,3}(?:[#+\-:%]|\d{1,9}[.)](?:[ \t]|$))|[ ]{0,3}\t|[ ]{4}")
-_LINE_BREAK = re.compile(r"\r\n?|\n")
+_MARKUP = re.compile(
+    r"[\\`*_\[\]<>&~$={}|^]"
+    r"|(?:\A|[\r\n])(?:[ ]{0,3}(?:[#+\-:%]|\d{1,9}[.)](?=[ \t\r\n]|\Z))|[ ]{0,3}\t|[ ]{4})"
+)
+"""A markup character anywhere, or a block's mark at the start of a line."""
 _NUMBERED = re.compile(r"\d{1,9}[.)] (?=\S)")
 
 
 def plain_inventory(text: str) -> Inventory | None:
-    """The (empty) inventory of prose that cannot hold markup, or of one
-    numbered-list line of such prose; None when ``text`` has to be parsed."""
-    if _MARKUP_CHARS.search(text):
+    """The inventory of prose that cannot hold markup (:data:`PROSE`), or of
+    one numbered-list line of such prose (:data:`NUMBERED_PROSE`); None when
+    ``text`` has to be parsed."""
+    numbered = _NUMBERED.match(text)
+    if numbered and ("\n" in text or "\r" in text):
+        numbered = None
+    if _MARKUP.search(text[numbered.end():] if numbered else text):
         return None
-    numbered = "\n" not in text and "\r" not in text and _NUMBERED.match(text)
-    rest = text[numbered.end():] if numbered else text
-    if any(_BLOCK_START.match(line) for line in _LINE_BREAK.split(rest)):
-        return None
-    found = Inventory()
-    if numbered:
-        found.blocks[BLOCKS["ordered_list_open"]] += 1
-    return found
+    return NUMBERED_PROSE if numbered else PROSE
+
+
+PROSE = Inventory()
+NUMBERED_PROSE = Inventory(blocks=Counter({BLOCKS["ordered_list_open"]: 1}))
+"""The inventories of prose, shared: an inventory is read, never changed, by
+the checks, so two messages of prose have the very same one."""
 
 
 _MAX_DEPTH = 8
