@@ -20,6 +20,8 @@ from sphinx.errors import ExtensionError
 from sphinx.locale import __
 from sphinx.util import logging
 
+from briefpub import pdfua
+
 logger = logging.getLogger(__name__)
 
 PANGO_HINT = (
@@ -94,5 +96,9 @@ class PdfBuilder(SingleFileHTMLBuilder):
             )
         identifier = hashlib.sha256(self.config.epub_uid.encode()).hexdigest()[:32].encode()
         partial = self.pdf_path.with_suffix(".pdf.part")
-        document.write_pdf(partial, pdf_variant="pdf/ua-1", pdf_identifier=identifier)
+        document.write_pdf(partial, pdf_variant="pdf/ua-1", pdf_identifier=identifier,
+                           finisher=pdfua.describe_links)
+        left = pdfua.finish(partial, self.config.language)
+        if left:
+            logger.warning(__("%s does not claim PDF/UA-1: %s"), self.pdf_path.name, "; ".join(sorted(set(left))))
         partial.replace(self.pdf_path)
