@@ -1,10 +1,12 @@
 """PDF/UA-1 that holds: the structure tree of every PDF edition read with
-pikepdf (what a screen reader follows), and an independent checker."""
+pikepdf (what a screen reader follows), of the brief and of a report in
+chapters (tests/fixtures/report), and an independent checker."""
 
 from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 import sys
 from collections import Counter
@@ -14,7 +16,7 @@ import pikepdf
 import pytest
 
 from briefpub import catalogs
-from conftest import BRIEF, REPO
+from conftest import BRIEF, REPO, briefpub
 from test_epub import SECTIONS
 
 PDFUA = "{http://www.aiim.org/pdfua/ns/id/}part"
@@ -81,11 +83,18 @@ def translated(code: str, *msgids: str) -> list[str]:
     return [" ".join((catalog[msgid].string or msgid).split()) for msgid in msgids]
 
 
+def below(element):
+    for kid in structure(element):
+        yield kid
+        yield from below(kid)
 
 
-@pytest.mark.parametrize("code", BRIEF.codes)
-def test_running_heads_and_page_numbers_are_artifacts_and_all_content_is_in_the_tree(release, code):
-    pdf = open_pdf(release, code)
+# What every PDF must show ----------------------------------------------------------------------
+
+def check_artifacts_and_tree(pdf: pikepdf.Pdf) -> None:
+    """Running heads and page numbers are pagination artifacts; every piece of
+    tagged content is reached from the structure root, and the parent tree
+    names only elements of the tree."""
     painted, artifacts = marked_content(pdf)
     assert painted == tagged_content(pdf), "tagged content outside the structure tree"
     for number in range(len(pdf.pages)):
@@ -97,46 +106,41 @@ def test_running_heads_and_page_numbers_are_artifacts_and_all_content_is_in_the_
         assert all(p.objgen in reached for p in values if isinstance(p, pikepdf.Dictionary))
 
 
-@pytest.mark.parametrize("code", BRIEF.codes)
-def test_lists_are_items_with_label_and_body(release, code):
-    pdf = open_pdf(release, code)
-    elements = tree(pdf)
+def check_lists(elements: list) -> list:
+    """Every item is a ``Lbl`` and one ``LBody``; a list holds items only. Returns the items."""
     items = [e for e in elements if e.S == "/LI"]
-    assert len(items) >= 25
     for item in items:
         kinds = [str(kid.S) for kid in structure(item)]
         assert kinds.count("/LBody") == 1 and set(kinds) <= {"/Lbl", "/LBody"}, kinds
     for listing in (e for e in elements if e.S == "/L"):
         assert {str(kid.S) for kid in structure(listing)} <= {"/LI", "/Caption"}
-    nested = [e for e in elements if e.S == "/LBody" and any(kid.S == "/L" for kid in structure(e))]
-    assert len(nested) == 1, "the lettered list is inside the body of its item"
+    return items
 
 
-@pytest.mark.parametrize("code", BRIEF.codes)
-def test_the_contents_is_a_toc_whose_links_say_the_headings_in_the_editions_language(release, code):
-    pdf = open_pdf(release, code)
-    elements = tree(pdf)
-    tocs = [e for e in elements if e.S == "/TOC"]
+def check_toc(elements: list) -> list[list[str]]:
+    """One ``TOC`` of ``TOCI``, one ``Link`` an entry; returns what each level's links say."""
+    tocs = [e for e in elements if e.S == "/TOC" and e.P.S != "/TOCI"]
     assert len(tocs) == 1
-    entries = [kid for kid in structure(tocs[0]) if kid.S == "/TOCI"]
-    said = []
-    for entry in entries:
-        links = [e for e in _below(entry) if e.S == "/Link"]
-        assert len(links) == 1, "one link per entry, even when it runs over two lines"
-        said.append(str(links[0].Alt))
-    assert said == translated(code, *SECTIONS)
     assert not any(e.S == "/NonStruct" and any(k.S == "/L" for k in structure(e)) for e in elements)
 
+    def entries(toc) -> list[list[str]]:
+        said = []
+        for entry in structure(toc):
+            assert entry.S in ("/TOCI", "/Caption"), entry.S
+            if entry.S == "/Caption":
+                continue
+            links = [e for e in structure(entry) if e.S == "/P" for e in structure(e) if e.S == "/Link"]
+            assert len(links) == 1, "one link an entry, even when it runs over two lines"
+            said.append([str(links[0].Alt)] + [text for nested in structure(entry) if nested.S == "/TOC"
+                                               for line in entries(nested) for text in line])
+        return said
 
-def _below(element):
-    for kid in structure(element):
-        yield kid
-        yield from _below(kid)
+    return entries(tocs[0])
 
 
-@pytest.mark.parametrize("code", BRIEF.codes)
-def test_every_link_annotation_is_described_by_its_visible_text(release, code):
-    pdf = open_pdf(release, code)
+def check_links(pdf: pikepdf.Pdf) -> list[str]:
+    """Every link annotation is a kid of a ``Link`` element, printed, and says
+    what the element says; returns what they say."""
     annotations = [a for page in pdf.pages for a in page.obj.get("/Annots", []) if a.Subtype == "/Link"]
     assert annotations
     described = {}
@@ -145,30 +149,26 @@ def test_every_link_annotation_is_described_by_its_visible_text(release, code):
             if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/OBJR":
                 assert element.S == "/Link"
                 described[kid.Obj.objgen] = str(element.Alt)
-    headings = set(translated(code, *SECTIONS))
+    said = []
     for annotation in annotations:
         text = str(annotation.Contents)
         assert described[annotation.objgen] == text
         assert int(annotation.F) & 4, "printed with the page"
-        assert text in headings, text
-        assert not re.fullmatch(r"[a-z0-9-]+", text), f"a slug: {text}"
+        assert text and text != str(annotation.get("/Dest", "")), f"described by its target: {text}"
+        said.append(text)
+    return said
 
 
-@pytest.mark.parametrize("code", BRIEF.codes)
-def test_one_structure_element_per_section(release, code):
-    pdf = open_pdf(release, code)
-    assert len(pdf.pages) > 1
-    elements = tree(pdf)
+def check_sections(elements: list, html: Path) -> None:
+    """One ``Part`` and one ``Sect`` per ``<section>`` of the page printed, each beginning with its heading."""
     assert [str(e.S) for e in elements].count("/Part") == 1
     sections = [e for e in elements if e.S == "/Sect"]
-    assert len(sections) == 1 + len(SECTIONS)
-    headings = [str(structure(section)[0].S) for section in sections]
-    assert headings == ["/H1"] + ["/H2"] * len(SECTIONS)
+    assert len(sections) == html.read_text(encoding="utf-8").count("<section")
+    for section in sections:
+        assert re.fullmatch(r"/H[1-6]", str(structure(section)[0].S)), str(structure(section)[0].S)
 
 
-@pytest.mark.parametrize("code", BRIEF.codes)
-def test_xmp_states_the_language_and_the_claim(release, code):
-    pdf = open_pdf(release, code)
+def check_metadata(pdf: pikepdf.Pdf, code: str) -> None:
     meta = pdf.open_metadata()
     assert meta["dc:language"] == {code}
     assert meta[PDFUA] == "1"
@@ -181,14 +181,104 @@ so the order differs though the tree is right (a semantic check, not one of
 PDF/UA-1's)."""
 
 
-def test_an_independent_pdfua_checker_finds_nothing(release):
-    """outloud (PyPI, Matterhorn Protocol checkpoints; veraPDF itself is a Java
-    application on neither PyPI, npm nor Debian)."""
+def outloud_findings(pdfs: list[Path]) -> list:
+    """outloud (PyPI: Matterhorn Protocol checkpoints of PDF/UA-1; veraPDF
+    itself is a Java application on neither PyPI, npm nor Debian)."""
     tool = Path(sys.executable).with_name("outloud")
-    pdfs = sorted(release.glob("*.pdf"))
-    assert len(pdfs) == len(BRIEF.codes)
     run = subprocess.run([str(tool), "--json", "-", "--fail-on", "never", *map(str, pdfs)],
                          capture_output=True, text=True, check=True)
-    for result in json.loads(run.stdout)["results"]:
-        findings = [f for f in result["findings"] if f["rule"] not in OUTLOUD_KNOWN and f["severity"] != "info"]
-        assert not findings, (result["path"], findings)
+    results = json.loads(run.stdout)["results"]
+    assert len(results) == len(pdfs)
+    return [(result["path"], finding) for result in results for finding in result["findings"]
+            if finding["rule"] not in OUTLOUD_KNOWN and finding["severity"] != "info"]
+
+
+# The brief, in every language ------------------------------------------------------------------
+
+@pytest.mark.parametrize("code", BRIEF.codes)
+def test_running_heads_and_page_numbers_are_artifacts_and_all_content_is_in_the_tree(release, code):
+    pdf = open_pdf(release, code)
+    assert len(pdf.pages) > 1
+    check_artifacts_and_tree(pdf)
+
+
+@pytest.mark.parametrize("code", BRIEF.codes)
+def test_lists_are_items_with_label_and_body(release, code):
+    pdf = open_pdf(release, code)
+    elements = tree(pdf)
+    assert len(check_lists(elements)) >= 25
+    nested = [e for e in elements if e.S == "/LBody" and any(kid.S == "/L" for kid in structure(e))]
+    assert len(nested) == 1, "the lettered list is inside the body of its item"
+
+
+@pytest.mark.parametrize("code", BRIEF.codes)
+def test_the_contents_is_a_toc_whose_links_say_the_headings_in_the_editions_language(release, code):
+    pdf = open_pdf(release, code)
+    assert check_toc(tree(pdf)) == [[heading] for heading in translated(code, *SECTIONS)]
+
+
+@pytest.mark.parametrize("code", BRIEF.codes)
+def test_every_link_annotation_is_described_by_its_visible_text(release, code):
+    pdf = open_pdf(release, code)
+    assert set(check_links(pdf)) == set(translated(code, *SECTIONS))
+
+
+@pytest.mark.parametrize("code", BRIEF.codes)
+def test_one_structure_element_per_section(release, code):
+    pdf = open_pdf(release, code)
+    elements = tree(pdf)
+    check_sections(elements, release / "html" / code / "index.html")
+    headings = [str(structure(e)[0].S) for e in elements if e.S == "/Sect"]
+    assert headings == ["/H1"] + ["/H2"] * len(SECTIONS)
+
+
+@pytest.mark.parametrize("code", BRIEF.codes)
+def test_xmp_states_the_language_and_the_claim(release, code):
+    pdf = open_pdf(release, code)
+    check_metadata(pdf, code)
+
+
+def test_an_independent_pdfua_checker_finds_nothing(release):
+    pdfs = sorted(release.glob("*.pdf"))
+    assert len(pdfs) == len(BRIEF.codes)
+    assert not outloud_findings(pdfs)
+
+
+# A report in chapters: figures, tables, footnotes, a printed contents over two levels ----------
+
+REPORT = REPO / "tests" / "fixtures" / "report"
+REPORT_CODES = ("pl", "uk")
+
+
+@pytest.fixture(scope="module")
+def report_pdfs(tmp_path_factory) -> dict[str, Path]:
+    """The report's PDF editions, built once for this module."""
+    root = tmp_path_factory.mktemp("report")
+    for part in ("docs", "locale"):
+        shutil.copytree(REPORT / part, root / part, ignore=shutil.ignore_patterns("*.mo", "_build"))
+    run = briefpub("build", "--lang", ",".join(REPORT_CODES), "--format", "pdf", "--root", str(root), cwd=root)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "PDF/UA" not in run.stdout + run.stderr, "an edition dropped its claim"
+    return {code: next((root / "_build" / "pdf" / code).glob("*.pdf")) for code in REPORT_CODES}
+
+
+@pytest.mark.parametrize("code", REPORT_CODES)
+def test_the_report_in_chapters_holds_its_pdfua_claim(report_pdfs, code):
+    path = report_pdfs[code]
+    pdf = pikepdf.open(path)
+    elements = tree(pdf)
+    assert len(pdf.pages) > 4
+    check_artifacts_and_tree(pdf)
+    assert check_lists(elements)
+    contents = check_toc(elements)
+    assert len(contents) == 3 and all(len(chapter) == 3 for chapter in contents), contents
+    said = check_links(pdf)
+    assert "[1]" in said and all(chapter[0] in said for chapter in contents)
+    check_sections(elements, path.parent / "index.html")
+    check_metadata(pdf, code)
+    assert any(e.S == "/Figure" and str(e.get("/Alt", "")) for e in elements)
+    assert any(e.S == "/Table" for e in elements)
+
+
+def test_an_independent_pdfua_checker_finds_nothing_in_the_report(report_pdfs):
+    assert not outloud_findings(list(report_pdfs.values()))

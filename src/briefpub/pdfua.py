@@ -237,22 +237,33 @@ def link_list(element: pikepdf.Object) -> bool:
             return False
         for link in links:
             for kid in kids(link):
-                if isinstance(kid, Dictionary) and kid.get("/Type") == Name.OBJR and "/Dest" not in kid.Obj:
+                if is_annotation(kid) and "/Dest" not in kid.Obj:
                     return False
     return True
 
 
-def to_toc(pdf: pikepdf.Pdf, listing: pikepdf.Object) -> list:
-    """The items of a contents list as ``TOCI``; a nested list becomes a ``TOC`` inside its item."""
+def to_toc(listing: pikepdf.Object) -> list:
+    """The items of a contents list as ``TOCI`` (a ``Lbl``, then the entry's
+    paragraph); a nested list becomes a ``TOC`` inside its item, whether
+    WeasyPrint put it in the item's body or after the item."""
     items: list = []
     for item in elements(listing):
         if str(item.S) == "/L" and items:
             item.S = Name.TOC
-            set_kids(item, to_toc(pdf, item))
+            set_kids(item, to_toc(item))
             set_kids(items[-1], kids(items[-1]) + [item])
-        else:
-            item.S = Name.TOCI
-            items.append(item)
+            continue
+        item.S = Name.TOCI
+        entry: list = []
+        for kid in kids(item):
+            inner = kids(kid) if is_element(kid) and str(kid.S) == "/LBody" else [kid]
+            for part in inner:
+                if is_element(part) and str(part.S) == "/L":
+                    part.S = Name.TOC
+                    set_kids(part, to_toc(part))
+                entry.append(part)
+        set_kids(item, entry)
+        items.append(item)
     return items
 
 
@@ -270,7 +281,7 @@ def contents_to_toc(pdf: pikepdf.Pdf) -> int:
             element.S = Name.TOC
             for title in parts[:-1]:
                 title.S = Name.Caption
-            set_kids(element, kids(element)[:-1] + to_toc(pdf, parts[-1]))
+            set_kids(element, kids(element)[:-1] + to_toc(parts[-1]))
             made += 1
     return made
 
@@ -302,7 +313,7 @@ def list_bodies(pdf: pikepdf.Pdf) -> int:
 # Links -----------------------------------------------------------------------------------------
 
 def annotations_of(link: pikepdf.Object) -> list:
-    return [kid.Obj for kid in kids(link) if isinstance(kid, Dictionary) and kid.get("/Type") == Name.OBJR]
+    return [kid.Obj for kid in kids(link) if is_annotation(kid)]
 
 
 def target_of(annotation: pikepdf.Object) -> str:
@@ -311,10 +322,44 @@ def target_of(annotation: pikepdf.Object) -> str:
     return str(annotation.get("/A", {}).get("/URI", ""))
 
 
+def is_annotation(kid) -> bool:
+    return isinstance(kid, Dictionary) and kid.get("/Type") == Name.OBJR
+
+
+def gather_links(element: pikepdf.Object, in_link: bool = False) -> list:
+    """Make every link annotation a kid of the ``Link`` element of its link.
+
+    WeasyPrint hangs the annotation of a ``<span>`` inside a link from that
+    ``Span``, and makes the ``::before``/``::after`` of a link (a footnote's
+    brackets, a leader and page number in the contents) a ``Link`` inside
+    the ``Link``.  Here the inner ones become ``Span`` and give their
+    annotations to the outer ``Link``; an element that holds an annotation
+    outside any link becomes the ``Link``.  Returns the annotations to lift.
+    """
+    kind = str(element.get("/S", ""))
+    if in_link and kind == "/Link":
+        element.S = Name.Span
+    elif not in_link and kind != "/Link" and any(is_annotation(kid) for kid in kids(element)):
+        element.S = Name.Link
+    here = str(element.get("/S", "")) == "/Link"
+    result, lifted = [], []
+    for kid in kids(element):
+        if is_annotation(kid) and in_link:
+            lifted.append(kid)
+            continue
+        result.append(kid)
+        if is_element(kid):
+            (result if here else lifted).extend(gather_links(kid, in_link or here))
+    set_kids(element, result)
+    return lifted
+
+
 def describe_link_elements(pdf: pikepdf.Pdf) -> int:
-    """A ``Link`` element says what its annotation says (``/Alt``); the
+    """A ``Link`` element and all its annotations say what its first
+    annotation says, the link's visible text (``/Alt``, ``/Contents``); the
     pieces of one link broken over two lines are one ``Link``."""
     described = 0
+    gather_links(pdf.Root.StructTreeRoot)
     for top in root_elements(pdf):
         for element in list(walk(top)):
             result: list = []
@@ -332,6 +377,8 @@ def describe_link_elements(pdf: pikepdf.Pdf) -> int:
             annotations = annotations_of(link) if str(link.S) == "/Link" else []
             if annotations and "/Contents" in annotations[0]:
                 link.Alt = annotations[0].Contents
+                for annotation in annotations:
+                    annotation.Contents = link.Alt
                 described += 1
     return described
 
@@ -352,7 +399,7 @@ def rebuild_parent_tree(pdf: pikepdf.Pdf) -> None:
     for top in root_elements(pdf):
         for element in walk(top):
             for kid in kids(element):
-                if isinstance(kid, Dictionary) and kid.get("/Type") == Name.OBJR:
+                if is_annotation(kid):
                     annotations[int(kid.Obj.StructParent)] = element
                 elif isinstance(kid, Dictionary) and kid.get("/Type") == Name.MCR:
                     by_page.setdefault(keys[kid.Pg.objgen], {})[int(kid.MCID)] = element
@@ -434,8 +481,8 @@ def finish(path: Path, lang: str) -> list[str]:
     """
     with pikepdf.open(path) as pdf:
         margins_to_artifacts(pdf)
-        join_fragments(pdf.Root.StructTreeRoot, page_index(pdf))
         drop_empty(pdf.Root.StructTreeRoot)
+        join_fragments(pdf.Root.StructTreeRoot, page_index(pdf))
         contents_to_toc(pdf)
         list_bodies(pdf)
         describe_link_elements(pdf)
