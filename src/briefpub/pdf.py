@@ -6,6 +6,9 @@ fonts from the build machine standing in for the declared ones (one
 ``FontConfiguration`` serves every stylesheet and the PDF), a translation
 making WeasyPrint read files outside the build (the URL fetcher refuses them),
 and dates that change from one build to the next (``SOURCE_DATE_EPOCH``).
+WeasyPrint's PDF/UA-1 tagging is finished by ``briefpub.pdfua`` (a finisher
+describes the links, a pikepdf step shapes the structure tree); an edition
+that still falls short does not claim PDF/UA.
 
 A publication of several documents (a report in chapters) becomes one page
 here: every chapter starts a new page, ids are made unique across chapters
