@@ -251,10 +251,11 @@ class Secrets:
 DRIVER = """
 import json, sys
 from pathlib import Path
-from briefpub import build, languages
+from briefpub import build
 found = {}
 for root in sys.argv[1:]:
-    results = build.build(build.Project(Path(root)), [BRIEF.get("pl")], ["epub", "pdf", "html"], force=True)
+    project = build.Project(Path(root))
+    results = build.build(project, [project.publication.get("pl")], ["epub", "pdf", "html"], force=True)
     found[root] = {r.format: [r.returncode, r.log] for r in results}
 print(json.dumps(found))
 """

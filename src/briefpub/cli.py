@@ -32,6 +32,14 @@ def _project(root: Path) -> build.Project:
     return project
 
 
+def _shown(path: Path) -> Path:
+    """A project's folder as the user names it: relative to the current folder when inside it."""
+    try:
+        return path.relative_to(Path.cwd())
+    except ValueError:
+        return path
+
+
 def _languages(project: build.Project, value: str | None) -> list[languages.Language]:
     try:
         return project.publication.parse_list(value)
@@ -387,7 +395,7 @@ LOCALE_OPTION = click.option(
 def stats_command(root: Path, lang: str | None, locale_dir: Path | None, as_json: bool) -> None:
     """Show how far each language is translated."""
     project = _project(root)
-    rows = stats.collect(locale_dir or project.locale_dir, _languages(project, lang))
+    rows = stats.collect(locale_dir or _shown(project.locale_dir), _languages(project, lang))
     if as_json:
         click.echo(json.dumps([row.as_dict() for row in rows], ensure_ascii=False, indent=2))
         return
@@ -427,8 +435,8 @@ def check_command(root: Path, lang: str | None, locale_dir: Path | None, source_
                   as_json: bool) -> None:
     """Check the catalogs: syntax, headers, markup, numbers, spelling, terms, typography."""
     project = _project(root)
-    source_dir = source_dir or project.source_dir
-    problems = checks.check(locale_dir or project.locale_dir, _languages(project, lang), release=release,
+    source_dir = source_dir or _shown(project.source_dir)
+    problems = checks.check(locale_dir or _shown(project.locale_dir), _languages(project, lang), release=release,
                             source_dir=source_dir if source_dir.is_dir() else None, publication=project.publication)
     errors = sum(p.is_error for p in problems)
     if as_json:
