@@ -36,7 +36,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
 
-from briefpub import catalogs, languages  # noqa: E402
+from briefpub import catalogs, publication  # noqa: E402
 
 BIN = Path(sys.executable).parent
 EPOCH = "1764028800"
@@ -70,7 +70,7 @@ def scale_brief(target: Path, times: int) -> Path:
     parts = [head.rstrip() + "\n"] + [marked(body, n) for n in range(1, times + 1)]
     (target / "docs" / "index.md").write_text("\n\n".join(parts) + "\n", encoding="utf-8")
     title_block = set(re.findall(r"^# (.+)$", head, re.M)) | {"Contents"}
-    for language in languages.LANGUAGES.values():
+    for language in publication.load(REPO).languages:
         path = target / "locale" / language.code / "LC_MESSAGES" / "index.po"
         catalog = catalogs.read(path)
         for message in list(catalog):
@@ -135,7 +135,7 @@ def run(commands: list[list[str]], cwd: Path) -> tuple[float, int]:
 
 def plain_commands(project: Path) -> list[list[str]]:
     commands = []
-    for code in languages.CODES:
+    for code in publication.load(project).codes:
         doctrees = f"_plain/doctrees/{code}"
         common = ["-D", f"language={code}", "-d", doctrees, "-q", "docs"]
         commands.append([str(BIN / "sphinx-build"), "-b", "html", *common, f"_plain/html/{code}"])

@@ -282,8 +282,8 @@ def main() -> None:
         print(f"{entries} entries in {len(LANGUAGES) * len(DOMAINS)} catalogs ({args.times} × the brief's), "
               f"{len(planted)} planted defects of {len(KINDS)} kinds")
 
-        briefpub = [str(BIN / "briefpub"), "check", "--json", "--lang", ",".join(LANGUAGES),
-                    "--locale-dir", str(work / "locale")]
+        briefpub = [str(BIN / "briefpub"), "check", "--json", "--lang", ",".join(LANGUAGES), "--root", str(REPO),
+                    "--locale-dir", str(work / "locale"), "--source-dir", str(work / "docs")]
         briefpub_time, (briefpub_run,) = best_of(args.repeat, [briefpub], work)
         mirrored_time, _ = best_of(args.repeat, pofilter_commands(work, MIRRORED), work)
         pofilter_time, runs = best_of(args.repeat, pofilter_commands(work), work)

@@ -1,16 +1,9 @@
 """Sphinx configuration of the brief.
 
-Only the facts of this publication live here; briefpub supplies everything
-about languages, catalogs, theme and editions.
+The publication's facts are declared beside this file, in publication.toml;
+briefpub makes every Sphinx setting from them.
 """
 
-from briefpub.config import publication
+from briefpub.config import settings
 
-globals().update(
-    publication(
-        name="ukraine-belarus-brief",
-        title="Ukraine and the Belarusian Democratic Movement",
-        version="1.0",
-        date="2026-11-25",
-    )
-)
+globals().update(settings(__file__))

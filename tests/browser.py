@@ -19,8 +19,8 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 import pytest
+from conftest import BRIEF
 
-from briefpub import languages
 
 REPO = Path(__file__).resolve().parent.parent
 NODE_MODULES = REPO / "node_modules"
@@ -107,4 +107,4 @@ def browse(chromium):
 
 
 def native_names() -> dict[str, str]:
-    return {code: language.native_name for code, language in languages.LANGUAGES.items()}
+    return {code: language.native_name for code, language in ((lang.code, lang) for lang in BRIEF.languages)}

@@ -13,12 +13,32 @@ from pathlib import Path
 
 import pytest
 
-from briefpub import build, languages
+from briefpub import build, publication
 
 REPO = Path(__file__).resolve().parent.parent
+BRIEF = publication.load(REPO)
+"""The brief's publication, as docs/publication.toml declares it."""
 
 # The browser, the HTTP server and the validators: tests/browser.py.
 pytest_plugins = ("browser",)
+
+
+CONF = '"""Sphinx configuration: every setting from publication.toml."""\n' \
+    "from briefpub.config import settings\n\nglobals().update(settings(__file__))\n"
+
+
+def declare(root: Path, source: str = "en", langs: tuple[str, ...] = ("uk", "be", "en", "pl"), name: str = "t",
+            extra: str = "") -> Path:
+    """A publication's declaration and conf.py in ``root/docs``: a small
+    project of the tests' own, in any languages."""
+    docs = root / "docs"
+    docs.mkdir(parents=True, exist_ok=True)
+    codes = ", ".join(f'"{code}"' for code in langs)
+    (docs / "publication.toml").write_text(
+        f'name = "{name}"\nsource-language = "{source}"\nlanguages = [{codes}]\nversion = "1"\n'
+        f'date = 2026-01-02\n{extra}', encoding="utf-8")
+    (docs / "conf.py").write_text(CONF, encoding="utf-8")
+    return root
 
 
 def copy_project(target: Path) -> build.Project:
@@ -56,7 +76,7 @@ def release(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def brief_html(release) -> dict[str, Path]:
     """The published HTML edition of every language."""
-    return {code: release / "html" / code / "index.html" for code in languages.CODES}
+    return {code: release / "html" / code / "index.html" for code in BRIEF.codes}
 
 
 @dataclass

@@ -8,11 +8,11 @@ import re
 
 import pytest
 
-from briefpub import catalogs, languages
+from briefpub import catalogs
 from browser import DESKTOP, PHONE, SCREENSHOTS, native_names
-from conftest import REPO
+from conftest import BRIEF, REPO
 
-CODES = languages.CODES
+CODES = BRIEF.codes
 
 
 def label(code: str, msgid: str, domain: str = "sphinx") -> str:
@@ -122,7 +122,7 @@ def test_printing_from_the_browser_leaves_out_the_switcher_and_the_downloads(sit
 
 @pytest.mark.parametrize("code", CODES)
 def test_quotation_marks_and_hyphenation_follow_the_pages_language(site, browse, code):
-    language = languages.get(code)
+    language = BRIEF.get(code)
     page = browse()
     page.goto(site(f"html/{code}/index.html"))
     quotes = page.evaluate(

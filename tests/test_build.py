@@ -12,8 +12,8 @@ import urllib.request
 
 import pytest
 
-from briefpub import build, languages
-from conftest import SOURCE_DATE_EPOCH, briefpub, copy_project
+from briefpub import build
+from conftest import BRIEF, SOURCE_DATE_EPOCH, briefpub, copy_project
 
 
 def edit(path, old: str, new: str) -> None:
@@ -59,7 +59,7 @@ def test_each_language_is_built_in_its_own_process(tmp_path):
     """Sphinx keeps translations per process: two languages in one process
     would leak labels from one edition into the other."""
     project = copy_project(tmp_path)
-    results = build.build(build.Project(project.root), [languages.get("uk"), languages.get("pl")], ["epub"],
+    results = build.build(build.Project(project.root), [BRIEF.get("uk"), BRIEF.get("pl")], ["epub"],
                           jobs=1)
     assert all(r.ok for r in results)
     for code, word in (("uk", "Зміст"), ("pl", "Spis treści")):
@@ -129,7 +129,7 @@ def test_editions_built_apart_as_in_a_ci_matrix_assemble_to_the_same_dist(releas
     import shutil
 
     assembly = copy_project(tmp_path / "assembly")
-    for language in languages.LANGUAGES.values():
+    for language in BRIEF.languages:
         for fmt in ("epub", "pdf"):
             runner = copy_project(tmp_path / f"{fmt}-{language.code}")
             run = briefpub("build", "--lang", language.code, "--format", fmt, cwd=runner.root)

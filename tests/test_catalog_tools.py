@@ -16,10 +16,11 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from translate.storage import pypo
 
-from briefpub import catalogs, languages, pofile
+from briefpub import catalogs, pofile
+from conftest import BRIEF
 
 REPO = Path(__file__).resolve().parent.parent
-LANGS = list(languages.LANGUAGES.values())
+LANGS = list(BRIEF.languages)
 CHANGED = ("cancelled the planned Ukrainian-Belarusian forum of regions and paused the high-level interstate "
            "dialogue")
 REVISED = CHANGED.replace("paused", "suspended")

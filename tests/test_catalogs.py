@@ -10,12 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from briefpub import catalogs, languages, terminology
+from briefpub import catalogs, terminology
+from conftest import BRIEF
 
 REPO = Path(__file__).resolve().parent.parent
 LOCALE = REPO / "locale"
-TRANSLATED = [languages.get(code) for code in ("uk", "be", "pl")]
-ALL = list(languages.LANGUAGES.values())
+TRANSLATED = [BRIEF.get(code) for code in ("uk", "be", "pl")]
+ALL = list(BRIEF.languages)
 DOMAINS = ("index", "sphinx")
 
 
@@ -69,7 +70,7 @@ def test_translations_are_complete(language):
 
 
 def test_the_english_catalog_is_an_editorial_layer_over_the_source():
-    english = languages.get("en")
+    english = BRIEF.get("en")
     for path in catalogs.po_files(LOCALE, english):
         for message in catalogs.read(path):
             if message.id and message.string:

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from briefpub import checks, languages, terminology
+from briefpub import checks, terminology
 from briefpub.problems import ERROR, WARNING
+from conftest import BRIEF
 
 REPO = Path(__file__).resolve().parent.parent
 TERMS = terminology.load(REPO / "locale" / "terminology.toml")
@@ -34,7 +35,7 @@ msgstr ""
 def po_text(lang: str, entries: str = "", plural: str | None = None, language_header: str | None = None) -> str:
     return HEADER.format(
         lang=language_header if language_header is not None else lang,
-        plural=plural or languages.get(lang).plural_forms,
+        plural=plural or BRIEF.get(lang).plural_forms,
     ) + entries
 
 
@@ -50,7 +51,7 @@ def run_check(tmp_path: Path, lang: str, text: str | bytes, release: bool = Fals
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "index.po"
     path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
-    return path, checks.check_catalog(path, languages.get(lang), TERMS, release=release)
+    return path, checks.check_catalog(path, BRIEF.get(lang), TERMS, release=release)
 
 
 def rules(problems, severity=None):
@@ -169,12 +170,12 @@ def test_unfinished_work_is_a_warning_until_release(tmp_path, release):
 def test_a_folder_that_is_no_language_is_reported(tmp_path):
     (tmp_path / "locale" / "xx").mkdir(parents=True)
     (tmp_path / "locale" / "uk" / "LC_MESSAGES").mkdir(parents=True)
-    problems = checks.check(tmp_path / "locale", [languages.get("uk")])
+    problems = checks.check(tmp_path / "locale", [BRIEF.get("uk")], publication=BRIEF)
     assert {p.rule for p in problems} == {"language", "missing"}
 
 
 def test_the_projects_own_catalogs_pass_the_release_check():
-    problems = checks.check(REPO / "locale", list(languages.LANGUAGES.values()), release=True)
+    problems = checks.check(REPO / "locale", list(BRIEF.languages), release=True)
     assert [str(p) for p in problems if p.is_error] == []
 
 

@@ -28,12 +28,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from briefpub import build, languages, snapshot
-from conftest import REPO, SOURCE_DATE_EPOCH
+from briefpub import build, snapshot
+from conftest import BRIEF, REPO, SOURCE_DATE_EPOCH
 
 CORPUS = Path(__file__).parent / "hostile" / "build"
 CASES = {path.stem: tomllib.loads(path.read_text(encoding="utf-8")) for path in sorted(CORPUS.glob("*.toml"))}
-PL = languages.get("pl")
+PL = BRIEF.get("pl")
 FORMATS = ["epub", "pdf", "html"]
 
 SOURCE = """\
@@ -76,6 +76,7 @@ def make_project(root: Path, msgstr: str) -> build.Project:
     docs.mkdir(parents=True)
     catalogs.mkdir(parents=True)
     shutil.copy(REPO / "docs" / "conf.py", docs / "conf.py")
+    shutil.copy(REPO / "docs" / "publication.toml", docs / "publication.toml")
     (docs / "index.md").write_text(SOURCE, encoding="utf-8")
     (docs / "form.txt").write_text("A form to fill in.\n", encoding="utf-8")
     (docs / "snippet.txt").write_text(SOURCE_SNIPPET + "\n", encoding="utf-8")
@@ -250,10 +251,11 @@ class Secrets:
 DRIVER = """
 import json, sys
 from pathlib import Path
-from briefpub import build, languages
+from briefpub import build
 found = {}
 for root in sys.argv[1:]:
-    results = build.build(build.Project(Path(root)), [languages.get("pl")], ["epub", "pdf", "html"], force=True)
+    project = build.Project(Path(root))
+    results = build.build(project, [project.publication.get("pl")], ["epub", "pdf", "html"], force=True)
     found[root] = {r.format: [r.returncode, r.log] for r in results}
 print(json.dumps(found))
 """

@@ -5,14 +5,14 @@ from __future__ import annotations
 import filecmp
 import shutil
 
-from briefpub import languages, publish
-from conftest import briefpub, copy_project, release_in
+from briefpub import publish
+from conftest import BRIEF, briefpub, copy_project, release_in
 
 NATIVE = ("Українська", "Беларуская", "English", "Polski")
 
 
 def test_a_release_publishes_twelve_editions_with_checksums(release):
-    for code in languages.CODES:
+    for code in BRIEF.codes:
         assert (release / f"ukraine-belarus-brief-{code}.pdf").is_file()
         assert (release / f"ukraine-belarus-brief-{code}.epub").is_file()
         assert (release / "html" / code / "index.html").is_file()
@@ -24,7 +24,7 @@ def test_the_index_lists_every_edition_under_its_native_name(release):
     index = (release / "index.html").read_text(encoding="utf-8")
     for name in NATIVE:
         assert name in index
-    for code in languages.CODES:
+    for code in BRIEF.codes:
         for href in (f"ukraine-belarus-brief-{code}.pdf", f"ukraine-belarus-brief-{code}.epub",
                      f"html/{code}/index.html"):
             assert f'href="{href}"' in index
@@ -33,7 +33,7 @@ def test_the_index_lists_every_edition_under_its_native_name(release):
 
 def test_two_releases_of_the_same_sources_are_identical(release, tmp_path):
     again = release_in(tmp_path)
-    for code in languages.CODES:
+    for code in BRIEF.codes:
         for suffix in ("pdf", "epub"):
             name = f"ukraine-belarus-brief-{code}.{suffix}"
             assert filecmp.cmp(release / name, again / name, shallow=False), name

@@ -11,7 +11,7 @@ import polib
 import pytest
 
 from briefpub import catalogs
-from briefpub.languages import get
+from conftest import BRIEF
 
 from test_update import make_project, po
 
@@ -88,4 +88,4 @@ def test_each_context_takes_its_own_translation_in_the_edition(project, tmp_path
     page = (out / "index.html").read_text(encoding="utf-8")
     assert "Законопроєкт ухвалили." in page and "Рахунок оплатили." in page
     assert page.count("The bill was passed.") == 1  # the message without a context is untranslated
-    assert "\x04" not in page and get("uk").code == "uk"
+    assert "\x04" not in page and BRIEF.get("uk").code == "uk"

@@ -8,13 +8,14 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from briefpub import catalogs, checks, languages, terminology
+from briefpub import catalogs, checks, terminology
 from briefpub.problems import Problem
+from conftest import BRIEF
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = (REPO / "locale" / "be" / "LC_MESSAGES" / "index.po").read_bytes()
 TERMS = terminology.load(REPO / "locale" / "terminology.toml")
-BELARUSIAN = languages.get("be")
+BELARUSIAN = BRIEF.get("be")
 FUZZ = settings(max_examples=150, deadline=2000, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 PO_PIECES = st.sampled_from([

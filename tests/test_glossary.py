@@ -8,8 +8,8 @@ import tomllib
 import pytest
 from translate.storage import tbx
 
-from briefpub import languages
-from conftest import REPO, briefpub
+
+from conftest import BRIEF, REPO, briefpub, declare
 
 TERMS = tomllib.loads((REPO / "locale" / "terminology.toml").read_text(encoding="utf-8"))["term"]
 
@@ -21,7 +21,7 @@ def forms(term: dict, code: str) -> list[str]:
     return [value] if isinstance(value, str) else list(value)
 
 
-@pytest.mark.parametrize("code", [c for c in languages.CODES if c != languages.SOURCE])
+@pytest.mark.parametrize("code", [lang.code for lang in BRIEF.targets])
 def test_the_tbx_reads_in_translate_toolkit_one_entry_per_term_with_every_language(tmp_path, code):
     output = tmp_path / "terminology.tbx"
     run = briefpub("glossary", "--format", "tbx", "--root", str(REPO), "--output", str(output), cwd=tmp_path)
@@ -37,14 +37,15 @@ def test_the_csv_has_a_column_per_language_and_a_row_per_term(tmp_path):
     run = briefpub("glossary", "--format", "csv", "--root", str(REPO), cwd=tmp_path)
     assert run.returncode == 0, run.stderr
     rows = list(csv.DictReader(run.stdout.splitlines()))
-    assert list(rows[0]) == ["en"] + [c for c in languages.CODES if c != "en"]
+    assert list(rows[0]) == ["en"] + [lang.code for lang in BRIEF.targets]
     assert len(rows) == len(TERMS)
     for row, term in zip(rows, TERMS):
-        for code in languages.CODES:
+        for code in BRIEF.codes:
             assert row[code].split(" | ") == forms(term, code)
 
 
 def test_a_broken_terminology_list_is_reported_without_a_traceback(tmp_path):
+    declare(tmp_path)
     (tmp_path / "locale").mkdir()
     (tmp_path / "locale" / "terminology.toml").write_text("[[term]\nen = 1", encoding="utf-8")
     run = briefpub("glossary", "--root", str(tmp_path), cwd=tmp_path)

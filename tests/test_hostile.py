@@ -158,12 +158,23 @@ def with_patch(project, code: str) -> dict:
     return {"PYTHONPATH": str(folder)}
 
 
+FIRST_FACE_REPLACED = """
+import dataclasses, pathlib, briefpub.fonts as fonts
+_faces = fonts.Typeface.faces
+def faces(self, family):
+    found = _faces(self, family)
+    if self.package != "fontpkg-pt-serif":
+        return found
+    first = found[0]
+    return ({face},) + found[1:]
+fonts.Typeface.faces = faces
+"""
+"""sitecustomize code that replaces the first face of PT Serif with ``face``."""
+
+
 def test_a_missing_font_file_is_named_with_what_to_do(published):
     before = snapshot(published.dist_dir)
-    env = with_patch(published, """
-        import dataclasses, briefpub.fonts as fonts
-        fonts.FACES = (dataclasses.replace(fonts.FACES[0], file="PT_Serif-Missing.ttf"),) + fonts.FACES[1:]
-    """)
+    env = with_patch(published, FIRST_FACE_REPLACED.format(face='dataclasses.replace(first, file="PT_Serif-Missing.ttf")'))
     run = briefpub("dist", "--force", cwd=published.root, env=env)
     assert_refused(published, run, r"PT_Serif-Missing\.ttf: font file cannot be read \(No such file or directory\)"
                                    r": reinstall with `make setup`", before)
@@ -173,14 +184,12 @@ def test_a_font_file_that_is_no_font_is_named_with_what_to_do(published):
     before = snapshot(published.dist_dir)
     broken = published.root / "broken.ttf"
     broken.write_bytes(b"<html>not a font</html>")
-    env = with_patch(published, f"""
-        import dataclasses, pathlib, briefpub.fonts as fonts
+    env = with_patch(published, FIRST_FACE_REPLACED.format(face="Broken(**dataclasses.asdict(first))") + textwrap.dedent(f"""
         class Broken(fonts.Face):
             @property
             def path(self):
                 return pathlib.Path({str(broken)!r})
-        fonts.FACES = (Broken(**dataclasses.asdict(fonts.FACES[0])),) + fonts.FACES[1:]
-    """)
+    """))
     run = briefpub("dist", "--force", cwd=published.root, env=env)
     assert_refused(published, run, r"broken\.ttf: not a TrueType/OpenType font: reinstall with `make setup`", before)
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from briefpub import catalogs, languages
-from conftest import REPO, read_page
+from briefpub import catalogs
+from conftest import BRIEF, REPO, read_page
 
 THEME_LABELS = ("Skip to the text", "Policy brief", "The authors", "Version", "Contents")
 
@@ -15,7 +15,7 @@ def translations(code: str, domain: str = "index") -> list:
     return [message for message in catalogs.read(path) if message.id]
 
 
-@pytest.mark.parametrize("code", languages.CODES)
+@pytest.mark.parametrize("code", BRIEF.codes)
 def test_the_page_is_labelled_with_its_language(brief_html, code):
     assert read_page(brief_html[code]).lang == code
 
@@ -48,7 +48,7 @@ def test_the_themes_labels_are_in_the_editions_language(brief_html, code):
         assert shown[label].split("%")[0].strip() in page.text
 
 
-@pytest.mark.parametrize("code", languages.CODES)
+@pytest.mark.parametrize("code", BRIEF.codes)
 def test_no_software_documentation_boilerplate(brief_html, code):
     html = brief_html[code].read_text(encoding="utf-8")
     assert "documentation" not in html.lower()

@@ -1,30 +1,86 @@
-"""What briefpub knows about its languages comes from one place."""
+"""Any language CLDR knows works without code: names, plural forms and the
+script from CLDR, typography from briefpub's table of defaults, which a
+publication can override; fonts per script, with a clear error when a
+language's letters are not covered."""
 
 import pytest
 
-from briefpub import languages
-
-
-def test_the_brief_is_published_in_four_languages():
-    assert languages.CODES == ("uk", "be", "en", "pl")
+from briefpub import fonts, languages
 
 
 def test_native_names_come_from_cldr_and_read_as_list_entries():
-    names = {lang.code: lang.native_name for lang in languages.LANGUAGES.values()}
-    assert names == {"uk": "Українська", "be": "Беларуская", "en": "English", "pl": "Polski"}
+    names = {code: languages.describe(code).native_name for code in ("uk", "be", "en", "pl", "de", "lt", "ru", "el")}
+    assert names == {"uk": "Українська", "be": "Беларуская", "en": "English", "pl": "Polski", "de": "Deutsch",
+                     "lt": "Lietuvių", "ru": "Русский", "el": "Ελληνικά"}
 
 
-@pytest.mark.parametrize("code", ["uk", "be", "pl"])
-def test_slavic_languages_have_three_plural_forms(code):
-    assert languages.get(code).plural_forms.startswith("nplurals=3;")
+def test_georgian_is_not_capitalised_as_it_has_no_capitals_in_running_text():
+    assert languages.describe("ka").native_name == "ქართული"
 
 
-@pytest.mark.parametrize("code", ["xx", "../../etc", "uk/../be", "UK", "", "uk ", "english"])
-def test_anything_but_a_known_code_is_refused(code):
-    with pytest.raises(languages.UnknownLanguage, match="uk, be, en, pl"):
-        languages.get(code)
+@pytest.mark.parametrize("code, plurals", [("uk", 3), ("be", 3), ("pl", 3), ("ru", 3), ("lt", 3), ("de", 2),
+                                           ("el", 2)])
+def test_plural_forms_come_from_cldr(code, plurals):
+    assert languages.describe(code).plural_forms.startswith(f"nplurals={plurals};")
 
 
-def test_a_list_of_codes_keeps_its_order_and_defaults_to_all():
-    assert [lang.code for lang in languages.parse_list("pl,uk")] == ["pl", "uk"]
-    assert [lang.code for lang in languages.parse_list("")] == list(languages.CODES)
+@pytest.mark.parametrize("code, script, quotes, hyphenation", [
+    ("de", "Latn", ("„", "“"), "de"),
+    ("lt", "Latn", ("„", "“"), "lt"),
+    ("ru", "Cyrl", ("«", "»"), "ru"),
+    ("el", "Grek", ("«", "»"), "el"),
+])
+def test_script_quotes_and_hyphenation_of_a_language_briefpub_was_not_written_for(code, script, quotes, hyphenation):
+    language = languages.describe(code)
+    assert (language.script, language.quotes, language.hyphenation) == (script, quotes, hyphenation)
+
+
+def test_letters_come_from_cldr_exemplars():
+    assert {"ą", "Ė", "ž", "Ų"} <= languages.describe("lt").letters
+    assert {"ß", "Ä"} <= languages.describe("de").letters
+    assert {"ω", "Ω", "ά"} <= languages.describe("el").letters
+    assert "ї" not in languages.describe("ru").letters and "ї" in languages.describe("uk").letters
+
+
+def test_a_language_outside_the_table_gets_generic_defaults():
+    language = languages.describe("fi")
+    assert language.quotes == ("“", "”") and language.foreign_letters == "" and language.script == "Latn"
+
+
+def test_a_publication_overrides_the_defaults():
+    language = languages.describe("pl", overrides={"inner_quotes": ["»", "«"], "single_letter_words": "a i"})
+    assert language.inner_quotes == ("»", "«") and language.single_letter_words == ("a", "i")
+    assert language.quotes == ("„", "”")
+
+
+@pytest.mark.parametrize("code", ["xx", "../../etc", "uk/../be", "UK", "", "uk ", "english", None])
+def test_anything_cldr_does_not_know_is_refused(code):
+    assert not languages.known(code)
+    with pytest.raises(languages.UnknownLanguage):
+        languages.describe(code)
+
+
+@pytest.mark.parametrize("code, typeface", [("uk", "PT Serif"), ("de", "PT Serif"), ("lt", "PT Serif"),
+                                            ("ru", "PT Serif"), ("el", "Noto Serif")])
+def test_each_script_is_set_in_a_typeface_that_has_all_its_letters(code, typeface):
+    language = languages.describe(code)
+    fontset = fonts.for_script(language.script)
+    assert fontset.serif.name == typeface
+    fonts.check_coverage(fontset, language)  # raises if a letter is missing
+    assert fonts.check(fontset.faces())
+
+
+def test_a_language_whose_letters_no_typeface_has_names_the_font_to_add():
+    georgian = languages.describe("ka")
+    with pytest.raises(fonts.FontError) as caught:
+        fonts.check_coverage(fonts.for_script("Geor"), georgian, where="docs/publication.toml")
+    message = str(caught.value)
+    assert "Noto Serif (fontpkg-noto-serif) does not have: ა ბ გ" in message
+    assert "Noto Serif Georgian" in message and "[fonts.Geor]" in message
+
+
+def test_a_publication_chooses_the_typefaces_of_a_script():
+    fontset = fonts.for_script("Latn", {"Latn": ("fontpkg-noto-serif", "fontpkg-noto-sans")})
+    assert (fontset.serif.name, fontset.sans.name) == ("Noto Serif", "Noto Sans")
+    assert {face.target_name for face in fontset.faces()} >= {"NotoSerif-wdth-wght.ttf", "NotoSans-wdth-wght.ttf"}
+    assert all(face.css_weight == "100 900" for face in fontset.faces())  # variable fonts

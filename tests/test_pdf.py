@@ -9,9 +9,9 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from briefpub import catalogs, fonts, languages
+from briefpub import catalogs, fonts
 from briefpub.pdf import build_only_fetcher, load_weasyprint
-from conftest import REPO
+from conftest import BRIEF, REPO
 
 
 def pdf(release: Path, code: str) -> pypdf.PdfReader:
@@ -28,7 +28,7 @@ def fonts_of(reader: pypdf.PdfReader) -> dict[str, dict]:
     return found
 
 
-@pytest.mark.parametrize("code", languages.CODES)
+@pytest.mark.parametrize("code", BRIEF.codes)
 def test_only_the_declared_fonts_are_used_all_embedded_and_subset(release, code):
     used = fonts_of(pdf(release, code))
     assert used
@@ -48,7 +48,7 @@ def test_the_declared_fonts_cover_the_four_languages():
         assert not missing, f"{face.file} lacks {missing}"
 
 
-@pytest.mark.parametrize("code", languages.CODES)
+@pytest.mark.parametrize("code", BRIEF.codes)
 def test_metadata_is_in_the_editions_language(release, code):
     reader = pdf(release, code)
     catalog = catalogs.read(REPO / "locale" / code / "LC_MESSAGES" / "index.po")
@@ -60,7 +60,7 @@ def test_metadata_is_in_the_editions_language(release, code):
     assert reader.metadata["/CreationDate"].startswith("D:20251125")
 
 
-@pytest.mark.parametrize("code", languages.CODES)
+@pytest.mark.parametrize("code", BRIEF.codes)
 def test_tagged_for_screen_readers_with_bookmarks_and_no_attachments(release, code):
     root = pdf(release, code).trailer["/Root"]
     assert root["/MarkInfo"]["/Marked"]
@@ -127,5 +127,5 @@ def test_fonts_installed_on_the_machine_do_not_change_the_pdf(tmp_path):
         project = copy_project(tmp_path / name)
         run = briefpub("build", "--lang", "pl", "--format", "pdf", cwd=project.root, env=env)
         assert run.returncode == 0, run.stderr
-        pdfs.append((project.output_dir(languages.get("pl"), "pdf") / "ukraine-belarus-brief-pl.pdf").read_bytes())
+        pdfs.append((project.output_dir(BRIEF.get("pl"), "pdf") / "ukraine-belarus-brief-pl.pdf").read_bytes())
     assert pdfs[0] == pdfs[1]

@@ -10,9 +10,10 @@ from pathlib import Path
 
 import polib
 
-from briefpub import catalogs, checks, languages, pofile
+from briefpub import catalogs, checks, pofile
+from conftest import BRIEF
 
-UKRAINIAN = languages.get("uk")
+UKRAINIAN = BRIEF.get("uk")
 FIRST = "The first paragraph of the brief says what Kyiv did in 2020."
 SECOND = "The second paragraph of the brief says what Minsk did in 2021."
 FIRST_REVISED = FIRST.replace("Kyiv", "Ukraine")

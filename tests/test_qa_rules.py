@@ -10,9 +10,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import BRIEF
 from test_checks import REPO, TERMS, entry, po_text, run_check
 
-from briefpub import checks, languages, terminology
+from briefpub import checks, terminology
 from briefpub.problems import ERROR, WARNING
 
 NBSP = "\u00a0"
@@ -75,7 +76,7 @@ def test_pofilters_tests_without_its_false_positives(tmp_path, lang, msgid, msgs
 
 
 def test_the_briefs_own_catalogs_have_no_finding_at_all():
-    problems = checks.check(REPO / "locale", list(languages.LANGUAGES.values()))
+    problems = checks.check(REPO / "locale", list(BRIEF.languages))
     assert [str(p) for p in problems] == []
 
 
@@ -102,7 +103,7 @@ def test_a_name_is_accepted_only_in_its_listed_forms(tmp_path, lang, msgstr, acc
 def test_every_listed_form_is_accepted_and_every_term_covers_the_translations():
     for term in TERMS:
         for code in ("uk", "be", "pl"):
-            language = languages.get(code)
+            language = BRIEF.get(code)
             assert term.covers(code), f"{term.source_forms[0]!r} has no {code} forms"
             for form in term.accepted_forms(language):
                 assert term.followed_by(f"… {form} …", language), (term.source_forms, form)
@@ -133,7 +134,7 @@ uk = ["Москва", "Москви"]
 en = "Moscow Mechanism"
 uk = ["Московський механізм", "Московського механізму"]
 """))
-    uk = languages.get("uk")
+    uk = BRIEF.get("uk")
     assert terminology.unfollowed(terms, "Under the Moscow Mechanism.", "Відповідно до Московського механізму.", uk) == []
     assert [t.source_forms for t in terminology.unfollowed(
         terms, "The Moscow Mechanism, not Moscow.", "Московський механізм, а не Київ.", uk)] == [("Moscow",)]

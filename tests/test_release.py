@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from briefpub import catalogs, languages, stats
-from conftest import briefpub, copy_project, read_page
+from briefpub import catalogs, stats
+from conftest import BRIEF, briefpub, copy_project, read_page
 
 
 @pytest.fixture
@@ -36,7 +36,7 @@ def test_the_override_publishes_it_marked_as_incomplete(unfinished):
     run = briefpub("dist", "--allow-incomplete", cwd=unfinished.root)
     assert run.returncode == 0, run.stderr
     assert "Polish edition is unfinished" in run.stderr
-    row = stats.language_stats(unfinished.locale_dir, languages.get("pl"))
+    row = stats.language_stats(unfinished.locale_dir, BRIEF.get("pl"))
     notice = f"To tłumaczenie jest niepełne: przetłumaczono {row.translated} z {row.messages} fragmentów"
     assert notice in read_page(unfinished.dist_dir / "html" / "pl" / "index.html").text
     assert notice in (unfinished.dist_dir / "index.html").read_text(encoding="utf-8")
@@ -48,7 +48,7 @@ def test_the_status_page_shows_the_numbers_of_briefpub_stats(unfinished):
     run = briefpub("build", "--lang", "pl", "--format", "html", cwd=unfinished.root)
     assert run.returncode == 0, run.stderr
     page = (unfinished.root / "_build" / "html" / "pl" / "status.html").read_text(encoding="utf-8")
-    for row in stats.collect(unfinished.locale_dir, list(languages.LANGUAGES.values())):
+    for row in stats.collect(unfinished.locale_dir, list(BRIEF.languages)):
         assert f"{row.translated}/{row.messages} ({round(row.percent)} %)" in page
         assert f'<progress max="{row.messages}" value="{row.translated}"' in page
     assert "Stan tłumaczenia" in read_page(unfinished.root / "_build" / "html" / "pl" / "status.html").title

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from briefpub import languages, stats
+from briefpub import stats
+from conftest import BRIEF
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -66,7 +67,7 @@ def test_counts_agree_with_msgfmt_on_a_catalog_with_every_kind_of_entry(tmp_path
     folder = tmp_path / "pl" / "LC_MESSAGES"
     folder.mkdir(parents=True)
     (folder / "index.po").write_text(MIXED, encoding="utf-8")
-    row = stats.language_stats(tmp_path, languages.get("pl"))
+    row = stats.language_stats(tmp_path, BRIEF.get("pl"))
     assert figures(row) == msgfmt_statistics(folder / "index.po") == {"translated": 2, "fuzzy": 1, "untranslated": 2}
     assert row.obsolete == 1
     assert row.messages == 5
@@ -77,7 +78,7 @@ def test_counts_agree_with_msgfmt_on_a_catalog_with_every_kind_of_entry(tmp_path
 @pytest.mark.skipif(shutil.which("msgfmt") is None, reason="msgfmt (Debian: gettext) is checked by `make system`")
 @pytest.mark.parametrize("code", ["uk", "be", "pl"])
 def test_counts_agree_with_msgfmt_on_the_projects_catalogs(code):
-    row = stats.language_stats(REPO / "locale", languages.get(code))
+    row = stats.language_stats(REPO / "locale", BRIEF.get(code))
     expected = {"translated": 0, "fuzzy": 0, "untranslated": 0}
     for path in sorted((REPO / "locale" / code / "LC_MESSAGES").glob("*.po")):
         for kind, number in msgfmt_statistics(path).items():
@@ -87,15 +88,15 @@ def test_counts_agree_with_msgfmt_on_the_projects_catalogs(code):
 
 
 def test_the_source_language_is_never_untranslated():
-    row = stats.language_stats(REPO / "locale", languages.get("en"))
+    row = stats.language_stats(REPO / "locale", BRIEF.get("en"))
     assert row.untranslated == 0 and row.translated == row.messages and row.percent == 100.0
 
 
 def test_the_command_prints_a_table_and_json():
     run = subprocess.run([sys.executable, "-m", "briefpub.cli", "stats"], cwd=REPO, capture_output=True, text=True)
     assert run.returncode == 0
-    for code in languages.CODES:
-        assert languages.get(code).native_name in run.stdout
+    for code in BRIEF.codes:
+        assert BRIEF.get(code).native_name in run.stdout
     run = subprocess.run([sys.executable, "-m", "briefpub.cli", "stats", "--json", "--lang", "be,pl"],
                          cwd=REPO, capture_output=True, text=True)
     data = json.loads(run.stdout)

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from briefpub import catalogs, languages, publish
+from briefpub import catalogs, publish
 from browser import native_names
-from conftest import REPO, read_page
+from conftest import BRIEF, REPO, read_page
 
-CODES = languages.CODES
+CODES = BRIEF.codes
 TRANSLATED = ("uk", "be", "pl")
 
 
@@ -174,7 +174,7 @@ def downloads(page: Path) -> list[Element]:
 
 @pytest.mark.parametrize("code", CODES)
 def test_each_edition_links_its_own_pdf_and_epub_with_their_sizes(release, code):
-    language = languages.get(code)
+    language = BRIEF.get(code)
     for page in sorted((release / "html" / code).glob("*.html")):
         links = downloads(page)
         assert [link.attrs["type"] for link in links] == ["application/pdf", "application/epub+zip"], page
@@ -192,7 +192,7 @@ def test_an_html_build_offers_downloads_once_its_pdf_and_epub_are_built(tmp_path
     project = copy_project(tmp_path)
     run = briefpub("build", "--format", "html", "--lang", "be", cwd=project.root)
     assert run.returncode == 0, run.stdout + run.stderr
-    page = project.output_dir(languages.get("be"), "html") / "index.html"
+    page = project.output_dir(BRIEF.get("be"), "html") / "index.html"
     text = page.read_text(encoding="utf-8")
     assert 'class="downloads"' not in text and ".pdf" not in text and ".epub" not in text
     assert len(switcher(page)) == 4
@@ -262,7 +262,7 @@ def test_each_languages_quotation_marks_come_from_briefpub_languages(release):
         stylesheet = next(link for link in markup(page).find("link", rel="stylesheet")
                           if "languages.css" in link.attrs["href"])
         css = resolve(page, stylesheet.attrs["href"].split("?")[0]).read_text(encoding="utf-8")
-        for language in languages.LANGUAGES.values():
+        for language in BRIEF.languages:
             marks = [*language.quotes, *language.inner_quotes]
             escaped = " ".join('"' + "".join(f"\\{ord(c):06X}" for c in mark) + '"' for mark in marks)
             assert f":lang({language.code}) {{ quotes: {escaped}; }}" in css

@@ -7,14 +7,10 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-from briefpub import build, catalogs, languages, sources, stats
-from conftest import read_page
+from briefpub import build, catalogs, sources, stats
+from conftest import BRIEF, declare, read_page
 
-POLISH = languages.get("pl")
-CONF = """
-from briefpub.config import publication
-globals().update(publication(name="t", title="A small brief", version="1", date="2026-01-02"))
-"""
+POLISH = BRIEF.get("pl")
 SOURCE = """\
     # A small brief
 
@@ -42,8 +38,7 @@ msgstr "Pierwszy akapit."
 
 
 def test_the_note_of_an_unfinished_edition_counts_the_passages_its_catalog_lacks(tmp_path):
-    (tmp_path / "docs").mkdir()
-    (tmp_path / "docs" / "conf.py").write_text(CONF, encoding="utf-8")
+    declare(tmp_path, langs=("en", "pl"))
     (tmp_path / "docs" / "index.md").write_text(textwrap.dedent(SOURCE), encoding="utf-8")
     project = build.Project(tmp_path)
     path = catalogs.catalog_dir(project.locale_dir, POLISH) / "index.po"

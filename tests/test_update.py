@@ -10,17 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from briefpub import catalogs, languages
+from briefpub import catalogs
 
-CONF = """
-from briefpub.config import publication
-globals().update(publication(name="t", title="A small brief", version="1", date="2026-01-02"))
-"""
+from conftest import BRIEF, declare
 
 
 def make_project(root: Path, text: str) -> Path:
-    (root / "docs").mkdir(parents=True, exist_ok=True)
-    (root / "docs" / "conf.py").write_text(CONF, encoding="utf-8")
+    declare(root)
     (root / "docs" / "index.md").write_text(textwrap.dedent(text), encoding="utf-8")
     return root
 
@@ -30,7 +26,7 @@ def update(root: Path, *codes: str) -> list[catalogs.Update]:
         [sys.executable, "-m", "sphinx", "-b", "gettext", "-q", str(root / "docs"), str(root / "_build/gettext")],
         check=True,
     )
-    langs = [languages.get(code) for code in codes]
+    langs = [BRIEF.get(code) for code in codes]
     return catalogs.update(root / "_build/gettext", root / "locale", langs)
 
 
@@ -65,8 +61,8 @@ def test_new_catalogs_get_the_header_of_their_language(small):
     for code in ("be", "pl"):
         catalog = catalogs.read(po(small, code))
         assert str(catalog.locale) == code
-        assert catalog.plural_forms == languages.get(code).plural_forms
-        assert catalog.language_team == languages.get(code).team
+        assert catalog.plural_forms == BRIEF.get(code).plural_forms
+        assert catalog.language_team == BRIEF.get(code).team
         assert not catalog.fuzzy
         assert "#, fuzzy" not in po(small, code).read_text(encoding="utf-8").split("msgid")[0]
 
@@ -191,7 +187,7 @@ def test_a_failure_halfway_through_puts_the_written_catalogs_back(small, monkeyp
 
     monkeypatch.setattr(catalogs.os, "replace", failing_replace)
     with pytest.raises(catalogs.CatalogWriteError) as error:
-        catalogs.update(small / "_build/gettext", small / "locale", list(languages.LANGUAGES.values()))
+        catalogs.update(small / "_build/gettext", small / "locale", list(BRIEF.languages))
     assert str(calls[2]) in str(error.value) and "No space left on device" in str(error.value)
     assert {path: path.read_bytes() for path in before} == before
     assert leftovers(small) == []

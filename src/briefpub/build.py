@@ -28,57 +28,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from briefpub import __version__
-from briefpub.languages import Language, get as get_language
+from briefpub.languages import Language
+from briefpub.layout import MANIFEST, Project
+
+__all__ = ["FORMATS", "MANIFEST", "Project", "Result", "build", "run_sphinx", "extract", "explain"]
 
 FORMATS = ("epub", "pdf", "html")
 """Formats briefpub can build, in the order they are built: a language's HTML
 edition comes last, so that it links its PDF and ePub with their sizes."""
 
-MANIFEST = ".briefpub.json"
-"""Written by each Sphinx run beside its edition: what the edition says about
-itself (language, title, main file) to the publishing step."""
-
 PACKAGE_DIR = Path(__file__).parent
-
-
-@dataclass(frozen=True)
-class Project:
-    """Where a publication's parts are: the source, the catalogs, the build."""
-
-    root: Path
-
-    @property
-    def source_dir(self) -> Path:
-        return self.root / "docs"
-
-    @property
-    def locale_dir(self) -> Path:
-        return self.root / "locale"
-
-    @property
-    def build_dir(self) -> Path:
-        return self.root / "_build"
-
-    @property
-    def dist_dir(self) -> Path:
-        return self.root / "dist"
-
-    def doctree_dir(self, language: Language) -> Path:
-        return self.build_dir / "doctrees" / language.code
-
-    def output_dir(self, language: Language, fmt: str) -> Path:
-        return self.build_dir / fmt / language.code
-
-    def stamp(self, language: Language, fmt: str) -> Path:
-        """The digest of the inputs the edition was last built from."""
-        return self.build_dir / "stamps" / f"{fmt}-{language.code}"
-
-    @property
-    def snapshot_dir(self) -> Path:
-        """The copy of ``locale/`` a release checks and builds (:mod:`briefpub.snapshot`)."""
-        from briefpub import snapshot
-
-        return self.build_dir / snapshot.FOLDER
 
 
 SNAPSHOT_VARIABLE = "BRIEFPUB_CATALOGS_DIGEST"
@@ -164,7 +123,7 @@ def inputs_digest(project: Project, language: Language, fmt: str, incomplete: bo
     catalogs = catalogs if fmt == "html" else catalogs / language.code
     paths += _files(catalogs, "*.po") + _files(PACKAGE_DIR)
     try:
-        paths += [face.path for face in fonts.FACES]
+        paths += [face.path for face in project.publication.fonts(language).faces()]
     except fonts.FontError:
         pass
     digest = hashlib.sha256()
@@ -259,7 +218,8 @@ def catalog_overrides(project: Project) -> dict:
     messages still name the files under ``locale/``."""
     if not os.environ.get(SNAPSHOT_VARIABLE):
         return {}
-    return {"locale_dirs": [str(project.snapshot_dir.resolve())],
+    # The theme's shipped catalogs stay after the project's (briefpub.config).
+    return {"locale_dirs": [str(project.snapshot_dir.resolve()), str(project.theme_locale_dir.resolve())],
             "briefpub_catalog_origin": str(project.locale_dir.resolve())}
 
 
@@ -311,15 +271,13 @@ def time_limit(seconds: float):
 def extract(project: Project) -> Result:
     """Extract the source's messages (and the theme's labels) into
     ``_build/gettext/*.pot`` with Sphinx's gettext builder."""
-    from briefpub.languages import SOURCE
-
     started = time.perf_counter()
     run = subprocess.run(
         [sys.executable, "-m", "sphinx", "--builder", "gettext", "--fail-on-warning", "--quiet",
          str(project.source_dir), str(project.build_dir / "gettext")],
         cwd=project.root, capture_output=True, text=True,
     )
-    return Result(get_language(SOURCE), "gettext", project.build_dir / "gettext", time.perf_counter() - started,
+    return Result(project.publication.source, "gettext", project.build_dir / "gettext", time.perf_counter() - started,
                   run.returncode, (run.stdout + run.stderr).strip())
 
 
@@ -353,7 +311,7 @@ WARM_MODULES = (
 )
 
 
-def _warm_up(formats: set[str]) -> None:
+def _warm_up(formats: set[str], langs: tuple[Language, ...] = ()) -> None:
     """Import, once and before the workers are forked, everything a Sphinx
     run of ours loads: Sphinx's built-in extensions, MyST, our builders and,
     for PDFs, WeasyPrint.  Each worker then starts with all of it in memory."""
@@ -363,10 +321,10 @@ def _warm_up(formats: set[str]) -> None:
 
     for name in (*sphinx.application.builtin_extensions, *WARM_MODULES):
         importlib.import_module(name)
-    from briefpub import languages, speedups
+    from briefpub import speedups
 
     speedups.install()
-    for language in languages.LANGUAGES.values():
+    for language in langs:
         # Babel reads a language's CLDR data on first use (native names, dates,
         # sizes): once here rather than in every worker and preview build.
         language.locale._data  # noqa: B018
@@ -384,7 +342,8 @@ def _language_worker(root: str, code: str, plan: list[tuple[str, str]], incomple
                      env: dict, events) -> None:
     os.environ.clear()
     os.environ.update(env)
-    project, language = Project(Path(root)), get_language(code)
+    project = Project(Path(root))
+    language = project.publication.get(code)
     for fmt, digest in plan:
         events.put(("started", code, fmt, None))
         stamp = project.stamp(language, fmt)
@@ -441,7 +400,7 @@ def build(
             else:
                 plans.setdefault(language.code, []).append((fmt, digest))
     if plans:
-        _warm_up({fmt for plan in plans.values() for fmt, _ in plan})
+        _warm_up({fmt for plan in plans.values() for fmt, _ in plan}, tuple(langs))
         _run_workers(project, plans, incomplete, env, jobs or os.cpu_count() or 1, notify, results)
     return [results[(language.code, fmt)] for language in langs for fmt in formats]
 
@@ -471,7 +430,7 @@ def _run_workers(project, plans, incomplete, env, jobs, notify, results) -> None
                     _finish_worker(project, code, process, open_formats, notify, results)
                     del running[code]
             continue
-        language = get_language(code)
+        language = project.publication.get(code)
         if kind == "started":
             notify("started", language, fmt, None)
             continue
@@ -487,7 +446,7 @@ def _run_workers(project, plans, incomplete, env, jobs, notify, results) -> None
 def _finish_worker(project, code, process, open_formats, notify, results) -> None:
     """A worker that died before finishing: its remaining editions failed."""
     process.join()
-    language = get_language(code)
+    language = project.publication.get(code)
     for fmt in open_formats[code]:
         result = Result(language, fmt, project.output_dir(language, fmt), 0.0, 1,
                         f"the build process for {language.english_name} stopped unexpectedly "

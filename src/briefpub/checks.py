@@ -23,6 +23,7 @@ from babel.messages.catalog import Catalog
 
 from briefpub import catalogs, languages, markup, sources, terminology
 from briefpub.languages import Language
+from briefpub.publication import Publication
 from briefpub.problems import ERROR, WARNING, Problem
 
 TERMINOLOGY = "terminology.toml"
@@ -760,12 +761,12 @@ def check_catalog(path: Path, language: Language, terms: list[terminology.Term],
     return sorted(problems, key=lambda p: p.line)
 
 
-def language_dirs(locale_dir: Path) -> tuple[list[Language], list[Problem]]:
-    """The languages that have a folder under locale/, and folders that are none."""
+def language_dirs(locale_dir: Path, publication: Publication) -> tuple[list[Language], list[Problem]]:
+    """The publication's languages that have a folder under locale/, and folders that are none of them."""
     found, problems = [], []
     for folder in sorted(p for p in Path(locale_dir).iterdir() if p.is_dir()):
         try:
-            found.append(languages.get(folder.name))
+            found.append(publication.get(folder.name))
         except languages.UnknownLanguage as error:
             problems.append(Problem(folder, 0, ERROR, "language",
                                     f"{error}: rename or remove this folder"))
@@ -873,10 +874,11 @@ def _terminology(locale_dir: Path) -> tuple[list[terminology.Term], list[Problem
 
 
 def check(locale_dir: Path, langs: list[Language], release: bool = False,
-          source_dir: Path | None = None) -> list[Problem]:
-    """Every problem under ``locale_dir`` for ``langs``; one in a file all
-    languages share (the terminology list) is reported once."""
-    _, problems = language_dirs(locale_dir)
+          source_dir: Path | None = None, publication: Publication | None = None) -> list[Problem]:
+    """Every problem under ``locale_dir`` for ``langs`` (and, given the
+    publication, folders under it that are none of its languages); one in a
+    file all languages share (the terminology list) is reported once."""
+    problems = language_dirs(locale_dir, publication)[1] if publication is not None else []
     for language in langs:
         problems.extend(check_language(locale_dir, language, release, source_dir))
     return list(dict.fromkeys(problems))

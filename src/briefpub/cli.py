@@ -13,11 +13,36 @@ from pathlib import Path
 import click
 
 from briefpub import __version__, build, catalogs, checks, languages, lock, publish, snapshot, stats
+from briefpub.fonts import FontError
+from briefpub.publication import DeclarationError, check_fonts
 
 
-def _languages(value: str | None) -> list[languages.Language]:
+def _project(root: Path) -> build.Project:
+    """The project at ``root`` with its publication read; a wrong or missing
+    declaration, or a language its typefaces cannot set, is reported (file,
+    line, key, what to do) with exit code 2."""
+    project = build.Project(root)
     try:
-        return languages.parse_list(value)
+        check_fonts(project.publication)
+    except FontError:
+        pass  # a font file that cannot be read: each edition reports it
+    except DeclarationError as error:
+        click.echo(f"briefpub: {error}", err=True)
+        sys.exit(2)
+    return project
+
+
+def _shown(path: Path) -> Path:
+    """A project's folder as the user names it: relative to the current folder when inside it."""
+    try:
+        return path.relative_to(Path.cwd())
+    except ValueError:
+        return path
+
+
+def _languages(project: build.Project, value: str | None) -> list[languages.Language]:
+    try:
+        return project.publication.parse_list(value)
     except languages.UnknownLanguage as error:
         raise click.BadParameter(str(error), param_hint="--lang") from None
 
@@ -32,32 +57,79 @@ def _formats(value: str | None) -> list[str]:
     return names
 
 
-LANG_OPTION = click.option(
-    "--lang", "lang", metavar="CODES",
-    help=f"Comma-separated language codes ({','.join(languages.CODES)}); default: all.",
-)
+class _LangOption(click.Option):
+    """``--lang``, whose help names the languages of the publication at hand."""
+
+    def get_help_record(self, ctx: click.Context):
+        root = ctx.params.get("root") or Path(".")
+        try:
+            codes = ",".join(build.Project(root).publication.codes)
+        except DeclarationError:
+            codes = "those of docs/publication.toml"
+        self.help = f"Comma-separated language codes ({codes}); default: all."
+        return super().get_help_record(ctx)
+
+
+LANG_OPTION = click.option("--lang", "lang", metavar="CODES", cls=_LangOption,
+                           help="Comma-separated language codes; default: all.")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "auto_envvar_prefix": "BRIEFPUB"})
 @click.version_option(__version__, prog_name="briefpub")
 def main() -> None:
-    """Publish one brief in every language and format."""
-
-
-@main.command("languages")
-def list_languages() -> None:
-    """Print the publication's language codes, one a line."""
-    for code in languages.CODES:
-        click.echo(code)
+    """Publish a publication in every language and format."""
 
 
 FORCE_OPTION = click.option("--force", is_flag=True, help="Rebuild even editions that are up to date.")
 JOBS_OPTION = click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
                            help="Languages built at once (default: the number of cores).")
 ROOT_OPTION = click.option(
-    "--root", type=click.Path(path_type=Path, file_okay=False), default=Path("."),
-    help="The project folder (with docs/ and locale/).",
+    "--root", type=click.Path(path_type=Path, file_okay=False), default=Path("."), is_eager=True,
+    callback=lambda ctx, param, value: value.resolve(),
+    help="The project folder (with docs/publication.toml and locale/), relative or absolute.",
 )
+
+
+@main.command("languages")
+@ROOT_OPTION
+def list_languages(root: Path) -> None:
+    """Print the publication's language codes, one a line, in the order of its declaration."""
+    for code in _project(root).publication.codes:
+        click.echo(code)
+
+
+@main.command("new")
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--source-language", required=True, metavar="CODE", help="The language the text is written in.")
+@click.option("--languages", "targets", required=True, metavar="CODES",
+              help="Comma-separated codes of the languages it is translated into.")
+@click.option("--title", help="The title, in the source language (the first heading of index.md).")
+@click.option("--type", "kind", default="Report", show_default=True,
+              help='The kind of document, e.g. "Policy brief".')
+def new_command(folder: Path, source_language: str, targets: str, title: str | None, kind: str) -> None:
+    """Start a new publication in FOLDER that `briefpub dist --allow-incomplete` builds at once."""
+    from briefpub import scaffold
+
+    try:
+        plan = scaffold.plan(folder, source_language.strip(), [c.strip() for c in targets.split(",") if c.strip()],
+                             title=title, type=kind)
+    except scaffold.ScaffoldError as error:
+        click.echo(f"briefpub: {error}", err=True)
+        sys.exit(2)
+    for path in scaffold.write(plan):
+        click.echo(f"  created  {path}")
+    project = _project(folder.resolve())
+    run = build.extract(project)
+    if not run.ok:
+        click.echo(run.log, err=True)
+        sys.exit(1)
+    for result in catalogs.update(project.build_dir / "gettext", project.locale_dir,
+                                  list(project.publication.languages)):
+        click.echo(f"  created  {result.path}")
+    for path in scaffold.prefill_theme_labels(project.locale_dir, project.publication.languages):
+        click.echo(f"  filled   {path}: the page's labels, as briefpub translates them")
+    click.echo(f"The publication is in {folder}: write docs/index.md, complete docs/publication.toml, then "
+               f"`briefpub dist --allow-incomplete --root {folder}`")
 
 
 class Progress:
@@ -127,8 +199,8 @@ def run_builds(
 @JOBS_OPTION
 def build_command(lang: str | None, fmt: str | None, root: Path, force: bool, jobs: int | None) -> None:
     """Build editions into _build/<format>/<language>/ (only those whose inputs changed)."""
-    project = build.Project(root)
-    langs = _languages(lang)
+    project = _project(root)
+    langs = _languages(project, lang)
     broken = catalog_errors(project, langs)
     results = run_builds(project, [l for l in langs if l not in broken], _formats(fmt), force=force, jobs=jobs)
     sys.exit(0 if all(r.ok for r in results) and not broken else 1)
@@ -154,10 +226,10 @@ def release_gate(project: build.Project, allow_incomplete: bool,
     """Refuse a release whose catalogs (as read once into ``catalogs``) have
     errors or are unfinished; return the languages published as incomplete
     under ``--allow-incomplete``."""
-    _, blocking = checks.language_dirs(catalogs.folder)
+    _, blocking = checks.language_dirs(catalogs.folder, project.publication)
     blocking = [*catalogs.refused, *map(catalogs.problem, blocking)]
     incomplete = []
-    for language in languages.LANGUAGES.values():
+    for language in project.publication.languages:
         problems = [catalogs.problem(p) for p in checks.check_language(
             catalogs.folder, language, release=True, source_dir=project.source_dir, own_source=True)
             if p.is_error]
@@ -223,11 +295,11 @@ def report_published(project: build.Project, editions) -> None:
 @WAIT_OPTION
 def dist_command(root: Path, allow_incomplete: bool, force: bool, jobs: int | None, wait: bool) -> None:
     """Check the catalogs, build every edition, publish them together to dist/ (all or nothing)."""
-    project = build.Project(root)
+    project = _project(root)
     with releasing(project, wait):
         catalogs = snapshot.take(project.root, project.locale_dir, project.build_dir)
         incomplete = release_gate(project, allow_incomplete, catalogs)
-        results = run_builds(project, list(languages.LANGUAGES.values()), list(build.FORMATS),
+        results = run_builds(project, list(project.publication.languages), list(build.FORMATS),
                              incomplete=incomplete, force=force, jobs=jobs, catalogs=catalogs)
         report_published(project, publish.publish(project, results, catalogs))
 
@@ -238,11 +310,11 @@ def dist_command(root: Path, allow_incomplete: bool, force: bool, jobs: int | No
 @WAIT_OPTION
 def publish_command(root: Path, allow_incomplete: bool, wait: bool) -> None:
     """Publish editions already built in _build/ (e.g. by the jobs of a CI matrix) to dist/."""
-    project = build.Project(root)
+    project = _project(root)
     with releasing(project, wait):
         catalogs = snapshot.take(project.root, project.locale_dir, project.build_dir)
         release_gate(project, allow_incomplete, catalogs)
-        results = publish.collect(project, list(languages.LANGUAGES.values()), list(build.FORMATS))
+        results = publish.collect(project, list(project.publication.languages), list(build.FORMATS))
         report_published(project, publish.publish(project, results, catalogs))
 
 
@@ -256,12 +328,12 @@ def preview_command(lang: str, port: int, open_browser: bool, root: Path) -> Non
     """Serve one language's edition on localhost; rebuild and reload on every save."""
     from briefpub import preview
 
+    project = _project(root)
     try:
-        language = languages.get(lang)
+        language = project.publication.get(lang)
     except languages.UnknownLanguage as error:
         raise click.BadParameter(str(error), param_hint="LANG") from None
-    project = build.Project(root.resolve())
-    build._warm_up({"html"})
+    build._warm_up({"html"}, (language,))
     state = preview.State()
     rebuilder = preview.Rebuilder(project, language)
     ok, log, seconds = rebuilder.rebuild()
@@ -310,18 +382,20 @@ def preview_command(lang: str, port: int, open_browser: bool, root: Path) -> Non
 
 JSON_OPTION = click.option("--json", "as_json", is_flag=True, help="Print JSON for machines instead of text.")
 LOCALE_OPTION = click.option(
-    "--locale-dir", type=click.Path(path_type=Path, file_okay=False), default=Path("locale"), show_default=True,
-    help="The folder of the catalogs.",
+    "--locale-dir", type=click.Path(path_type=Path, file_okay=False), default=None,
+    help="The folder of the catalogs (default: locale/ in the project).",
 )
 
 
 @main.command("stats")
+@ROOT_OPTION
 @LANG_OPTION
 @LOCALE_OPTION
 @JSON_OPTION
-def stats_command(lang: str | None, locale_dir: Path, as_json: bool) -> None:
+def stats_command(root: Path, lang: str | None, locale_dir: Path | None, as_json: bool) -> None:
     """Show how far each language is translated."""
-    rows = stats.collect(locale_dir, _languages(lang))
+    project = _project(root)
+    rows = stats.collect(locale_dir or _shown(project.locale_dir), _languages(project, lang))
     if as_json:
         click.echo(json.dumps([row.as_dict() for row in rows], ensure_ascii=False, indent=2))
         return
@@ -333,7 +407,7 @@ def stats_command(lang: str | None, locale_dir: Path, as_json: bool) -> None:
     for heading in ("Language", "Done", "Fuzzy", "Untransl.", "Obsolete", "Words", "", "%"):
         table.add_column(heading, justify="left" if heading in ("Language", "") else "right", no_wrap=True)
     for row in rows:
-        source = languages.get(row.code).is_source
+        source = project.publication.get(row.code).is_source
         table.add_row(
             f"{row.code} {row.name}" + ("*" if source else ""),
             f"{row.translated}/{row.messages}", str(row.fuzzy), str(row.untranslated), str(row.obsolete),
@@ -350,16 +424,20 @@ def stats_command(lang: str | None, locale_dir: Path, as_json: bool) -> None:
 
 
 @main.command("check")
+@ROOT_OPTION
 @LANG_OPTION
 @LOCALE_OPTION
-@click.option("--source-dir", type=click.Path(path_type=Path, file_okay=False), default=Path("docs"),
-              show_default=True, help="The documents the catalogs translate.")
+@click.option("--source-dir", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="The documents the catalogs translate (default: docs/ in the project).")
 @click.option("--release", is_flag=True, help="Untranslated and fuzzy entries are errors, as before publishing.")
 @JSON_OPTION
-def check_command(lang: str | None, locale_dir: Path, source_dir: Path, release: bool, as_json: bool) -> None:
+def check_command(root: Path, lang: str | None, locale_dir: Path | None, source_dir: Path | None, release: bool,
+                  as_json: bool) -> None:
     """Check the catalogs: syntax, headers, markup, numbers, spelling, terms, typography."""
-    problems = checks.check(locale_dir, _languages(lang), release=release,
-                            source_dir=source_dir if source_dir.is_dir() else None)
+    project = _project(root)
+    source_dir = source_dir or _shown(project.source_dir)
+    problems = checks.check(locale_dir or _shown(project.locale_dir), _languages(project, lang), release=release,
+                            source_dir=source_dir if source_dir.is_dir() else None, publication=project.publication)
     errors = sum(p.is_error for p in problems)
     if as_json:
         click.echo(json.dumps([p.as_dict() for p in problems], ensure_ascii=False, indent=2))
@@ -381,9 +459,9 @@ def glossary_command(fmt: str, root: Path, output: Path | None) -> None:
     """Export locale/terminology.toml as a glossary for translators' tools."""
     from briefpub import glossary
 
-    project = build.Project(root)
+    project = _project(root)
     try:
-        text = glossary.export(project.locale_dir / "terminology.toml", fmt)
+        text = glossary.export(project.locale_dir / "terminology.toml", fmt, project.publication)
     except glossary.GlossaryError as error:
         click.echo(f"briefpub: {error}", err=True)
         sys.exit(1)
@@ -405,8 +483,8 @@ def glossary_command(fmt: str, root: Path, output: Path | None) -> None:
               help="Extract the source's messages first (else use the templates already in _build/gettext).")
 def update(lang: str | None, root: Path, extract: bool) -> None:
     """Extract the source's messages and merge them into the catalogs, keeping every translation."""
-    langs = _languages(lang)
-    project = build.Project(root)
+    project = _project(root)
+    langs = _languages(project, lang)
     pot_dir, locale_dir = project.build_dir / "gettext", project.locale_dir
 
     def waiting() -> None:

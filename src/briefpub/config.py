@@ -1,59 +1,72 @@
 """The Sphinx configuration of a briefpub publication.
 
-``docs/conf.py`` states the facts of one publication and passes them to
-:func:`publication`, which returns every Sphinx setting briefpub relies on.
-Nothing here depends on the edition's language: ``-D language=xx`` is applied
-after ``conf.py`` has run, so per-language values are set later, by the
-extension in :mod:`briefpub.sphinxext`.
+``docs/conf.py`` is two lines: it hands :func:`settings` its own path, and
+gets every Sphinx setting briefpub relies on, made from the publication the
+project declares beside it (``docs/publication.toml``,
+:mod:`briefpub.publication`).  Nothing here depends on the edition's
+language: ``-D language=xx`` is applied after ``conf.py`` has run, so
+per-language values are set later, by the extension in :mod:`briefpub.sphinxext`.
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import hashlib
+import os
 from pathlib import Path
 
-from briefpub import languages
+from briefpub.layout import LOCALE_DIR, Project
 
 THEME_DIR = Path(__file__).parent / "theme"
+THEME_LOCALE_DIR = THEME_DIR / "locale"
+"""The theme's labels translated with briefpub: ``<lang>/LC_MESSAGES/sphinx.po``."""
 
 
-def publication(
-    *,
-    name: str,
-    title: str,
-    version: str,
-    date: str,
-    copyright_year: int | None = None,
-    locale_dir: str = "../locale",
-) -> dict:
-    """Sphinx settings for a publication.
+MYST_SETTINGS = {
+    # MyST: the markup translators may meet, and nothing that lets a
+    # catalog inject raw HTML into an edition.
+    "myst_enable_extensions": ["attrs_block"],
+    "myst_disable_syntax": ["html_block", "html_inline"],
+}
+"""The MyST settings of every publication (the checks parse translations with them)."""
 
-    ``name`` becomes the file name of the editions, ``title`` is the English
-    title (each edition takes its translated title from its own catalog),
-    ``date`` is the publication date as ISO ``YYYY-MM-DD``.
+
+def settings(conf_file: str | os.PathLike) -> dict:
+    """Sphinx settings for the publication declared beside ``conf_file``.
+
+    A wrong declaration stops Sphinx with a :class:`sphinx.errors.ConfigError`
+    that names the file, the line and what to do.
     """
-    published = dt.date.fromisoformat(date)
-    year = copyright_year or published.year
-    return {
-        "project": title,
-        "version": version,
-        "release": version,
-        "copyright": f"{year}",
-        "briefpub_name": name,
-        "briefpub_date": published.isoformat(),
-        "language": languages.SOURCE,
+    from sphinx.errors import ConfigError
+
+    from briefpub.publication import DeclarationError
+
+    project = Project(Path(conf_file).resolve().parent.parent)
+    try:
+        publication = project.publication
+    except DeclarationError as error:
+        raise ConfigError(str(error)) from None
+    values = {
+        "project": publication.title,
+        "version": publication.version,
+        "release": publication.version,
+        "copyright": f"{publication.date.year}",
+        "briefpub_name": publication.name,
+        "briefpub_date": publication.date.isoformat(),
+        # Every page shows facts of the declaration: when it changes, Sphinx reads and writes everything anew.
+        "briefpub_declaration": hashlib.sha256(publication.declaration.read_bytes()).hexdigest(),
+        "language": publication.source.code,
         "root_doc": "index",
         "extensions": ["myst_parser", "briefpub.sphinxext", "briefpub.status", "briefpub.preview",
                        "briefpub.extraction"],
         "source_suffix": {".md": "markdown"},
-        "exclude_patterns": ["_build", "README.md"],
-        # MyST: the markup translators may meet, and nothing that lets a
-        # catalog inject raw HTML into an edition.
-        "myst_enable_extensions": ["attrs_block"],
-        "myst_disable_syntax": ["html_block", "html_inline"],
+        "exclude_patterns": ["_build", "README.md", publication.declaration.name],
+        **MYST_SETTINGS,
         # Catalogs: one per document, no volatile UUIDs, locations kept so a
-        # translator can find the source of a message.
-        "locale_dirs": [locale_dir],
+        # translator can find the source of a message.  The project's own
+        # catalogs come first, so its sphinx.po can override the theme's
+        # labels that briefpub ships translated (as Sphinx ships its own).
+        "locale_dirs": [os.path.relpath(project.locale_dir, project.source_dir),
+                        str(compile_theme_catalogs(project.theme_locale_dir))],
         "gettext_compact": False,
         "gettext_uuid": False,
         "gettext_location": True,
@@ -61,7 +74,8 @@ def publication(
         "gettext_language_team": "briefpub translation teams",
         # The theme: a publication, not software documentation.  Its templates
         # are also on templates_path so that `make gettext` extracts its labels
-        # into sphinx.pot, the catalog translators use for the theme.
+        # into sphinx.pot: a project words them its own way in sphinx.po, and
+        # where it leaves one empty the translation briefpub ships stands.
         "html_theme": "brief",
         "templates_path": [str(THEME_DIR / "brief")],
         "html_permalinks": False,
@@ -74,3 +88,37 @@ def publication(
         # Translators type their language's own quotation marks.
         "smartquotes": False,
     }
+    if publication.authors:
+        values["author"] = publication.credits(publication.source)
+    if publication.logo is not None:
+        values["html_logo"] = publication.logo.as_posix()
+    return values
+
+
+def compile_theme_catalogs(target: Path) -> Path:
+    """The theme catalogs shipped with briefpub, compiled to ``.mo`` under
+    ``target`` (only those whose ``.po`` changed); return ``target``.
+
+    Compiled into the project's build folder, never beside the sources, so
+    that an installation may be read-only; each file is replaced in one step,
+    as editions of several languages may start at once.
+    """
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    for po in sorted(THEME_LOCALE_DIR.glob("*/LC_MESSAGES/sphinx.po")):
+        relative = po.relative_to(THEME_LOCALE_DIR)
+        mo = target / relative.with_suffix(".mo")
+        if mo.is_file() and mo.stat().st_mtime_ns >= po.stat().st_mtime_ns:
+            continue
+        mo.parent.mkdir(parents=True, exist_ok=True)
+        with open(po, "rb") as handle:
+            catalog = read_po(handle, locale=relative.parts[0])
+        partial = mo.with_name(f".{mo.name}.{os.getpid()}")
+        with open(partial, "wb") as handle:
+            write_mo(handle, catalog)
+        partial.replace(mo)
+    return target
+
+
+__all__ = ["LOCALE_DIR", "MYST_SETTINGS", "THEME_DIR", "settings", "compile_theme_catalogs"]

@@ -20,7 +20,7 @@ from sphinx.builders.epub3 import Epub3Builder
 from sphinx.util import logging
 
 from briefpub.config import THEME_DIR
-from briefpub.sphinxext import build_date
+from briefpub.dates import build_date
 
 logger = logging.getLogger(__name__)
 
@@ -63,7 +63,7 @@ class EpubBuilder(Epub3Builder):
         title_lines = wrap(meta.title, 18)
         context = {
             **self.globalcontext,
-            "brief": {"title": meta.title, "date": meta.dateline},
+            "brief": {"title": meta.title, "date": meta.dateline, "type": meta.type},
             "cover": {
                 "title_lines": title_lines,
                 "subtitle_lines": wrap(meta.subtitle, 44)[:8],
@@ -73,6 +73,13 @@ class EpubBuilder(Epub3Builder):
         target = Path(self.outdir) / "_static" / "cover.svg"
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(self.templates.render("cover.svg", context), encoding="utf-8")
+
+    def toc_metadata(self, level: int, navpoints: list) -> dict[str, Any]:
+        """The NCX names the book by its identifier (ISBN, DOI or URN), as
+        the package does, or EPUBCheck rejects it (NCX-001)."""
+        metadata = super().toc_metadata(level, navpoints)
+        metadata["uid"] = html.escape(self.config.epub_identifier)
+        return metadata
 
     def content_images(self) -> list[nodes.image]:
         """The images of the book's documents; one without a text alternative

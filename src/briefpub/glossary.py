@@ -17,7 +17,7 @@ import tomllib
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
-from briefpub import languages
+from briefpub.publication import Publication
 
 FORMATS = ("tbx", "csv")
 FORM_SEPARATOR = " | "
@@ -29,8 +29,9 @@ class GlossaryError(ValueError):
     """The terminology list cannot be read."""
 
 
-def terms(path: Path) -> list[dict[str, list[str]]]:
-    """Every term of the list: its forms per language code, English first."""
+def terms(path: Path, publication: Publication) -> list[dict[str, list[str]]]:
+    """Every term of the list: its forms per language code of the
+    publication, the source's first (the list's ``en`` key holds them)."""
     try:
         with open(path, "rb") as handle:
             data = tomllib.load(handle)
@@ -44,9 +45,10 @@ def terms(path: Path) -> list[dict[str, list[str]]]:
         english = [english] if isinstance(english, str) else list(english or [])
         if not english:
             raise GlossaryError(f"{path}: term {number} has no English form (en = [\"…\"])")
-        forms = {languages.SOURCE: english}
-        for code in languages.CODES:
-            if code == languages.SOURCE:
+        source = publication.source.code
+        forms = {source: english}
+        for code in publication.codes:
+            if code == source:
                 continue
             value = english[:1] if entry.get("invariant") else entry.get(code, [])
             forms[code] = [value] if isinstance(value, str) else list(value)
@@ -54,11 +56,11 @@ def terms(path: Path) -> list[dict[str, list[str]]]:
     return found
 
 
-def tbx(entries: list[dict[str, list[str]]], title: str) -> str:
+def tbx(entries: list[dict[str, list[str]]], title: str, source: str) -> str:
     lines = [
         '<?xml version="1.0" encoding="UTF-8"?>',
         '<!DOCTYPE martif PUBLIC "ISO 12200:1999A//DTD MARTIF core (DXFcdV04)//EN" "TBXcdv04.dtd">',
-        f'<martif type="TBX" xml:lang="{languages.SOURCE}">',
+        f'<martif type="TBX" xml:lang="{source}">',
         "  <martifHeader>",
         "    <fileDesc>",
         f"      <sourceDesc><p>{escape(title)}</p></sourceDesc>",
@@ -80,19 +82,19 @@ def tbx(entries: list[dict[str, list[str]]], title: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def csv_text(entries: list[dict[str, list[str]]]) -> str:
+def csv_text(entries: list[dict[str, list[str]]], publication: Publication) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    codes = [languages.SOURCE] + [code for code in languages.CODES if code != languages.SOURCE]
+    codes = [publication.source.code] + [language.code for language in publication.targets]
     writer.writerow(codes)
     for forms in entries:
         writer.writerow([FORM_SEPARATOR.join(forms.get(code, [])) for code in codes])
     return buffer.getvalue()
 
 
-def export(path: Path, fmt: str) -> str:
+def export(path: Path, fmt: str, publication: Publication) -> str:
     """The terminology list at ``path`` as a glossary in ``fmt`` (tbx or csv)."""
-    entries = terms(path)
+    entries = terms(path, publication)
     if fmt == "csv":
-        return csv_text(entries)
-    return tbx(entries, f"Terminology of the publication, from {path.name}")
+        return csv_text(entries, publication)
+    return tbx(entries, f"Terminology of the publication, from {path.name}", publication.source.code)

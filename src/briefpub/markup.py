@@ -8,7 +8,7 @@ inline, and lists everything in it that is more than text, so that a checker
 can hold a translation to the markup of its source.
 
 The parser is myst-parser's own (``create_md_parser``) with the publication's
-MyST settings from :func:`briefpub.config.publication`, plus two syntaxes that
+MyST settings (:data:`briefpub.config.MYST_SETTINGS`), plus two syntaxes that
 are markup wherever they are enabled (substitutions and ``:::`` fences): a
 checker that sees a little more than the build never lets markup through.
 ``{eval-rst}`` content is reStructuredText; its directives, roles, references
@@ -37,9 +37,8 @@ ALWAYS = ("substitution", "colon_fence")
 
 @functools.cache
 def parser() -> MarkdownIt:
-    from briefpub.config import publication
+    from briefpub.config import MYST_SETTINGS as settings
 
-    settings = publication(name="check", title="check", version="0", date="2000-01-01")
     values = {
         item.name: settings[f"myst_{item.name}"]
         for item in dataclasses.fields(MdParserConfig) if f"myst_{item.name}" in settings

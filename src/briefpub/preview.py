@@ -82,8 +82,6 @@ class _PreviewProject(build.Project):
 
 def _child(root: str, code: str, connection, parents_end) -> None:
     """A preview build, set up as far as it can be before the save it waits for."""
-    from briefpub.languages import get
-
     parents_end.close()  # so that the parent's end closing (it stopped) reaches us
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's tidy stop: just end
     signal.signal(signal.SIGINT, signal.SIG_DFL)
@@ -96,7 +94,8 @@ def _child(root: str, code: str, connection, parents_end) -> None:
         if message != "go":
             raise SystemExit(0)
 
-    result = build.run_sphinx(_PreviewProject(Path(root)), get(code), "html",
+    project = _PreviewProject(Path(root))
+    result = build.run_sphinx(project, project.publication.get(code), "html",
                               overrides={"briefpub_preview": True}, ready=wait_for_save)
     connection.send((result.returncode, result.log, result.seconds))
     connection.close()

@@ -11,39 +11,24 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import hashlib
-import json
 import os
-import posixpath
 import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-import jinja2
-from babel.units import format_unit
+from briefpub.build import Result
+from briefpub.landing import Entry, human_size, templates, write_landing
+from briefpub.languages import Language
+from briefpub.layout import (FORMAT_NAMES, HTML_DIR, LANDING, MANIFEST, MEDIA_TYPES, Project, built_edition,
+                             html_dir, link)
 
-from briefpub import languages, snapshot
-from briefpub.build import MANIFEST, Project, Result
-from briefpub.config import THEME_DIR
+from briefpub import snapshot
+
+__all__ = ["Entry", "FORMAT_NAMES", "HTML_DIR", "LANDING", "MEDIA_TYPES", "built_edition", "html_dir", "human_size",
+           "link", "publish", "collect", "recover", "write_landing"]
 
 HTML_LEFT_OUT = (".buildinfo", ".buildinfo.bak", MANIFEST, "objects.inv", "_sources", ".doctrees")
-FORMAT_NAMES = {"html": "HTML", "pdf": "PDF", "epub": "ePub"}
-"""Formats as readers see them, in the order they are offered."""
-MEDIA_TYPES = {"html": "text/html", "pdf": "application/pdf", "epub": "application/epub+zip"}
-HTML_DIR = "html"
-"""Where the HTML editions are in dist/: ``html/<lang>/``, beside a landing
-page (``html/index.html``); the PDF and ePub files are at the top."""
-LANDING = "index.html"
-
-
-def html_dir(language: languages.Language) -> str:
-    """The folder of a language's HTML edition, relative to dist/."""
-    return f"{HTML_DIR}/{language.code}"
-
-
-def link(source: str, target: str) -> str:
-    """A relative URL from the page ``source`` to ``target``, both relative to dist/."""
-    return posixpath.relpath(target, posixpath.dirname(source) or ".")
 
 
 class ReleaseError(RuntimeError):
@@ -52,7 +37,7 @@ class ReleaseError(RuntimeError):
 
 @dataclass(frozen=True)
 class Edition:
-    language: languages.Language
+    language: Language
     format: str
     title: str
     subtitle: str
@@ -71,22 +56,15 @@ def read_manifest(result: Result) -> dict:
     return built[0]
 
 
-def built_edition(folder: Path) -> tuple[dict, Path] | None:
-    """The manifest and main file of the edition built in ``folder``, if there is one."""
-    try:
-        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-        main = folder / manifest["file"]
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-    return (manifest, main) if main.is_file() else None
-
-
 def stage(staging: Path, results: list[Result]) -> list[Edition]:
     """Copy every edition into the staging folder, in the layout of dist/."""
     editions = []
     for result in results:
         manifest = read_manifest(result)
-        language = languages.get(manifest["language"])
+        language = result.language
+        if manifest.get("language") != language.code:
+            raise ReleaseError(f"{result.output / MANIFEST}: this is not the {language.english_name} edition; "
+                               "rebuild it")
         if result.format == "html":
             target = staging / html_dir(language)
             shutil.copytree(result.output, target, ignore=shutil.ignore_patterns(*HTML_LEFT_OUT))
@@ -103,61 +81,12 @@ def stage(staging: Path, results: list[Result]) -> list[Edition]:
     return editions
 
 
-def human_size(size: int, language: languages.Language) -> str:
-    """A file size as the language writes it (``181 кБ``, ``1,8 MB``), number
-    and unit held together by a no-break space."""
-    kilobytes = max(1, round(size / 1024))
-    if kilobytes < 1024:
-        text = format_unit(kilobytes, "digital-kilobyte", length="short", locale=language.locale, format="#,##0")
-    else:
-        text = format_unit(size / 1024 / 1024, "digital-megabyte", length="short", locale=language.locale,
-                           format="#,##0.0")
-    return text.replace(" ", "\u00a0").replace("\u202f", "\u00a0")
-
-
-def _templates() -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(THEME_DIR / "dist"), autoescape=True, keep_trailing_newline=True
-    )
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One language's HTML edition as the landing page offers it."""
-
-    language: languages.Language
-    title: str
-    subtitle: str
-
-
-def write_landing(folder: Path, entries: list[Entry]) -> Path:
-    """The landing page of the HTML editions (``html/index.html``).
-
-    Without JavaScript it is a list of the editions, each in its own language
-    and labelled with it; with JavaScript, the edition that best matches the
-    languages the reader's browser asks for is offered first.  Used for dist/
-    and for a local build of every language.
-    """
-    entries = sorted(entries, key=lambda e: languages.CODES.index(e.language.code))
-    source = next((e for e in entries if e.language.is_source), entries[0])
-    page = _templates().get_template("html.html").render(
-        entries=[{"entry": e, "href": link(LANDING, f"{e.language.code}/index.html")} for e in entries],
-        source=source,
-        fonts=f"{entries[0].language.code}/_static/fonts.css",
-    )
-    target = folder / LANDING
-    # Languages build in parallel: replace the page in one step, never leave it half-written.
-    partial = target.with_name(f".{LANDING}.{os.getpid()}")
-    partial.write_text(page, encoding="utf-8")
-    partial.replace(target)
-    return target
-
-
-def write_index(staging: Path, editions: list[Edition]) -> None:
+def write_index(staging: Path, editions: list[Edition], order: tuple[Language, ...]) -> None:
     """``dist/index.html``: every edition under its language's native name,
-    and ``dist/html/index.html``: the landing page of the HTML editions."""
+    and ``dist/html/index.html``: the landing page of the HTML editions, both
+    in the publication's ``order`` of languages."""
     by_language = []
-    for language in languages.LANGUAGES.values():
+    for language in order:
         own = [e for e in editions if e.language == language]
         if not own:
             continue
@@ -176,13 +105,13 @@ def write_index(staging: Path, editions: list[Edition]) -> None:
     source = next(e for e in by_language if e["language"].is_source) if any(
         e["language"].is_source for e in by_language) else by_language[0]
     html = [e for e in by_language if any(ed["format"] == FORMAT_NAMES["html"] for ed in e["editions"])]
-    page = _templates().get_template("index.html").render(
+    page = templates().get_template("index.html").render(
         languages=by_language, source=source,
         fonts=f"{html_dir(html[0]['language'])}/_static/fonts.css" if html else None,
     )
     (staging / "index.html").write_text(page, encoding="utf-8")
     if html:
-        write_landing(staging / HTML_DIR, [Entry(e["language"], e["title"], e["subtitle"]) for e in html])
+        write_landing(staging / HTML_DIR, [Entry(e["language"], e["title"], e["subtitle"]) for e in html], order)
 
 
 def write_checksums(staging: Path) -> None:
@@ -260,7 +189,7 @@ def recover(project: Project) -> None:
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def collect(project: Project, langs: list[languages.Language], formats: list[str]) -> list[Result]:
+def collect(project: Project, langs: list[Language], formats: list[str]) -> list[Result]:
     """The editions already built in ``_build/`` (by `briefpub build`, or by the
     jobs of a CI matrix), as results to publish."""
     results, missing = [], []
@@ -330,7 +259,7 @@ def publish(project: Project, results: list[Result],
     staging.chmod(0o755)
     try:
         editions = stage(staging, results)
-        write_index(staging, editions)
+        write_index(staging, editions, project.publication.languages)
         write_checksums(staging)
         swap_into_place(staging, project.dist_dir)
     finally:

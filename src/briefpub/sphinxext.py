@@ -3,15 +3,16 @@
 It runs inside every Sphinx build of the publication and does, per edition,
 what ``conf.py`` cannot: ``-D language=xx`` is only known once Sphinx has
 applied it, and the translated title only once the catalog has been applied to
-the doctree.  Everything it knows about a language it asks
-:mod:`briefpub.languages`; about fonts, :mod:`briefpub.fonts`.
+the doctree.  Everything it knows about the publication and its languages
+it asks the publication the project declares (:mod:`briefpub.publication`);
+about fonts, :mod:`briefpub.fonts`; where editions go, :mod:`briefpub.layout`.
+It never imports the assembly of dist/.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,12 +26,15 @@ from sphinx.environment import BuildEnvironment
 from sphinx.errors import ConfigError, ExtensionError
 from sphinx.locale import get_translation
 
-from briefpub import __version__, build, fonts, languages, publish, snapshot, stats
-from briefpub.build import MANIFEST
+from briefpub import __version__, fonts, landing, layout, snapshot, stats
 from briefpub.config import THEME_DIR
+from briefpub.dates import build_date
+from briefpub.languages import Language, UnknownLanguage
+from briefpub.layout import MANIFEST, Project
+from briefpub.publication import DeclarationError, Publication
 
 _ = get_translation("sphinx")
-"""The theme's labels, translated by the project's ``sphinx.po`` catalogs."""
+"""The theme's labels: translated by the catalogs briefpub ships, or by the project's own ``sphinx.po``."""
 
 HTML_BUILDERS = ("html", "epub", "pdf")
 SPHINX_SCRIPTS = frozenset(
@@ -46,6 +50,11 @@ class Edition:
     subtitle: str
     contents: str
     authors: str
+    publisher: str
+    type: str
+    """The kind of document, translated ("Policy brief")."""
+    licence: str
+    """``© year authors``, and the licence when one is declared (an ePub's dc:rights)."""
     published: dt.date
     dateline: str
     """The publication date as the edition's readers write it."""
@@ -64,6 +73,25 @@ class Edition:
         return f"© {self.published.year} {self.authors}"
 
 
+def publication(app: Sphinx) -> Publication:
+    """The publication this Sphinx project belongs to, read once per process."""
+    found = getattr(app, "briefpub_publication", None)
+    if found is None:
+        try:
+            found = Project(Path(app.confdir).parent).publication
+        except DeclarationError as error:
+            raise ConfigError(str(error)) from None
+        app.briefpub_publication = found
+    return found
+
+
+def edition_language(app: Sphinx) -> Language:
+    try:
+        return publication(app).get(app.config.language)
+    except UnknownLanguage as error:
+        raise ConfigError(f"{error} (set with -D language=…)") from None
+
+
 UNFINISHED = ("This translation is unfinished: %(translated)s of %(total)s passages are translated; "
               "the others are shown in English.")
 """Also in layout.html, where `make gettext` finds it."""
@@ -71,15 +99,16 @@ UNFINISHED = ("This translation is unfinished: %(translated)s of %(total)s passa
 
 def configure_edition(app: Sphinx, config: Config) -> None:
     """Per-language settings, once ``-D language=…`` has been applied."""
-    try:
-        language = languages.get(config.language)
-    except languages.UnknownLanguage as error:
-        raise ConfigError(f"{error} (set with -D language=…)") from None
-    edition_id = f"{config.briefpub_name}-{language.code}"
+    language = edition_language(app)
+    pub = publication(app)
+    edition_id = layout.edition_name(pub.name, language)
     config.epub_basename = edition_id
-    # EPUB needs one identifier, an XML name without colons, in both the
-    # package and the NCX, or EPUBCheck rejects the book.
-    config.epub_uid = config.epub_identifier = f"{edition_id}-{config.version}"
+    # The package's unique-identifier is an XML id; the identifier itself is
+    # the edition's ISBN, DOI or URN (the NCX carries the same, epub.py).
+    config.epub_uid = "pub-id"
+    config.epub_identifier = pub.identifier(language).uri
+    if pub.base_url:
+        config.html_baseurl = pub.edition_url(language)
     config.epub_theme = "brief"
     config.epub_cover = ("_static/cover.svg", "")
     config.epub_show_urls = "no"
@@ -93,16 +122,16 @@ def configure_edition(app: Sphinx, config: Config) -> None:
     config.briefpub_downloads = find_downloads(app, language)
 
 
-def project_html_build(app: Sphinx, language: languages.Language) -> build.Project | None:
+def project_html_build(app: Sphinx, language: Language) -> Project | None:
     """The briefpub project when this run builds ``language``'s HTML edition in
     its place (``_build/html/<lang>``); None for any other run."""
-    project = build.Project(Path(app.srcdir).parent)
+    project = Project(Path(app.srcdir).parent)
     if Path(app.outdir) != project.output_dir(language, "html").resolve():
         return None
     return project
 
 
-def find_downloads(app: Sphinx, language: languages.Language) -> list[dict[str, Any]]:
+def find_downloads(app: Sphinx, language: Language) -> list[dict[str, Any]]:
     """The edition's own PDF and ePub, for its HTML edition to link with their sizes.
 
     ``briefpub build`` and ``briefpub dist`` build a language's PDF and ePub
@@ -115,24 +144,15 @@ def find_downloads(app: Sphinx, language: languages.Language) -> list[dict[str, 
     if project is None:
         return []
     found = []
-    for fmt in publish.FORMAT_NAMES:
+    for fmt in layout.FORMAT_NAMES:
         if fmt == "html":
             continue
-        built = publish.built_edition(project.output_dir(language, fmt))
+        built = layout.built_edition(project.output_dir(language, fmt))
         if built is None or built[0].get("language") != language.code:
             continue
         manifest, main = built
         found.append({"format": fmt, "file": manifest["file"], "size": main.stat().st_size})
     return found
-
-
-def build_date(app: Sphinx) -> dt.datetime:
-    """The date an edition says it was made: ``SOURCE_DATE_EPOCH`` (so that
-    the same sources give the same bytes), else the publication date."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch is not None:
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
-    return dt.datetime.combine(dt.date.fromisoformat(app.config.briefpub_date), dt.time(), dt.timezone.utc)
 
 
 def title_block(doctree: nodes.document) -> dict[str, str]:
@@ -160,12 +180,19 @@ def edition(app: Sphinx) -> Edition:
     block = getattr(env, "briefpub_title_block", None) or title_block(env.get_doctree(app.config.root_doc))
     subtitle, contents = block["subtitle"], block["contents"] or _("Contents")
     published = dt.date.fromisoformat(app.config.briefpub_date)
-    locale = languages.get(app.config.language).locale
+    pub, language = publication(app), edition_language(app)
+    locale = language.locale
+    authors = pub.credits(language) or _("The authors")
+    copyright = f"© {published.year} {authors}"
     return Edition(
         title=title,
         subtitle=subtitle,
         contents=contents,
-        authors=_("The authors"),
+        authors=authors,
+        publisher=pub.publisher_name(language) or authors,
+        type=_(pub.type),
+        licence=f"{copyright}. {pub.licence.spdx}" + (f" ({pub.licence.url})" if pub.licence.url else "")
+        if pub.licence else copyright,
         published=published,
         # CLDR puts a narrow no-break space before "г."; the typefaces have
         # none, so a plain no-break space keeps the date in one font.
@@ -186,7 +213,7 @@ def unfinished(app: Sphinx) -> dict | None:
     locale_dir = source_dir / app.config.locale_dirs[0]
     origin = Path(app.config.briefpub_catalog_origin or locale_dir)  # inside a release, locale_dir is a snapshot
     templates = sources.extracted(source_dir) if sources.is_source_of(source_dir, origin) else None
-    row = stats.language_stats(locale_dir, languages.get(app.config.language),
+    row = stats.language_stats(locale_dir, edition_language(app),
                                templates if templates is not None and not templates.problems else None)
     return {"translated": row.translated, "total": row.messages}
 
@@ -198,8 +225,9 @@ def describe_edition(app: Sphinx, env: BuildEnvironment) -> None:
     config = app.config
     config.html_title = config.epub_title = meta.title
     config.epub_description = meta.subtitle
-    config.epub_author = config.epub_publisher = meta.authors
-    config.epub_copyright = meta.copyright
+    config.epub_author = meta.authors
+    config.epub_publisher = meta.publisher
+    config.epub_copyright = meta.licence
 
 
 def use_theme_assets(app: Sphinx) -> None:
@@ -221,11 +249,12 @@ def use_theme_assets(app: Sphinx) -> None:
         app.add_css_file("print.css", media="print")
     write_fonts(app)
     cache_templates(app)
-    (Path(app.outdir) / "_static" / "languages.css").write_text(languages_css(), encoding="utf-8")
+    (Path(app.outdir) / "_static" / "languages.css").write_text(
+        languages_css(publication(app).languages), encoding="utf-8")
 
 
-def languages_css() -> str:
-    """Each language's quotation marks, stated by :mod:`briefpub.languages`,
+def languages_css(langs: tuple[Language, ...]) -> str:
+    """Each language's quotation marks (:mod:`briefpub.languages`),
     for ``<q>`` and every quote the stylesheets generate; hyphenation follows
     ``lang`` by itself."""
     def string(mark: str) -> str:
@@ -234,7 +263,7 @@ def languages_css() -> str:
     rules = [
         f":lang({lang.code}) {{ quotes: {' '.join(map(string, (*lang.quotes, *lang.inner_quotes)))}; }}"
         f" /* {lang.quotes[0]}…{lang.quotes[1]} {lang.inner_quotes[0]}…{lang.inner_quotes[1]} */"
-        for lang in languages.LANGUAGES.values()
+        for lang in langs
     ]
     return "/* Written by briefpub from briefpub.languages. */\n" + "\n".join(rules) + "\n"
 
@@ -257,18 +286,22 @@ def write_fonts(app: Sphinx) -> None:
     """Ship the font files and their ``@font-face`` rules with the edition."""
     static = Path(app.outdir) / "_static"
     (static / "fonts").mkdir(parents=True, exist_ok=True)
+    language = edition_language(app)
+    fontset = publication(app).fonts(language)
+    faces = fontset.faces()
     try:
-        paths = fonts.check()
+        paths = fonts.check(faces)
+        fonts.check_coverage(fontset, language, where=str(publication(app).declaration))
     except fonts.FontError as error:
         raise ExtensionError(str(error)) from None
-    for path in paths:
-        target = static / "fonts" / path.name
+    for face, path in zip(faces, paths):
+        target = static / "fonts" / face.target_name
         source = path.stat()
         if not target.exists() or (target.stat().st_size, target.stat().st_mtime_ns) != (
             source.st_size, source.st_mtime_ns
         ):
             shutil.copy2(path, target)
-    (static / "fonts.css").write_text(fonts.font_face_css("fonts/"), encoding="utf-8")
+    (static / "fonts.css").write_text(fonts.font_face_css("fonts/", faces), encoding="utf-8")
 
 
 def page_context(
@@ -276,15 +309,20 @@ def page_context(
 ) -> None:
     """What the theme shows besides the text: the edition's language, its
     title, and dates written the way its readers write them."""
-    language = languages.get(app.config.language)
+    language = edition_language(app)
+    pub = publication(app)
     meta = app.briefpub_edition
     context["docstitle"] = meta.title
     context["brief"] = {
         "language": language,
-        "languages": list(languages.LANGUAGES.values()),
+        "languages": list(pub.languages),
         "title": meta.title,
         "subtitle": meta.subtitle,
         "authors": meta.authors,
+        "publisher": pub.publisher,
+        "type": meta.type,
+        "licence": pub.licence,
+        "identifier": pub.identifiers.get(language.code),
         "copyright": meta.copyright,
         "date": meta.dateline,
         "iso_date": meta.published.isoformat(),
@@ -301,29 +339,29 @@ def page_context(
         context["brief"].update(other_editions(app, pagename, language))
 
 
-def other_editions(app: Sphinx, pagename: str, language: languages.Language) -> dict[str, list]:
+def other_editions(app: Sphinx, pagename: str, language: Language) -> dict[str, list]:
     """What an HTML page links to besides itself: the same page in every
     edition (the language switcher, ``<link rel="alternate">``), the landing
     page as ``x-default``, and the edition's own PDF and ePub.  Links are
-    relative and follow the layout of dist/ (:mod:`briefpub.publish`)."""
+    relative and follow the layout of dist/ (:mod:`briefpub.layout`)."""
     target = app.builder.get_target_uri(pagename)
-    here = f"{publish.html_dir(language)}/{target}"
+    here = f"{layout.html_dir(language)}/{target}"
     switcher = [
         {
             "language": other,
-            "href": publish.link(here, f"{publish.html_dir(other)}/{target}"),
+            "href": layout.link(here, f"{layout.html_dir(other)}/{target}"),
             "current": other == language,
         }
-        for other in languages.LANGUAGES.values()
+        for other in publication(app).languages
     ]
     alternates = [{"hreflang": item["language"].code, "href": item["href"]} for item in switcher]
-    alternates.append({"hreflang": "x-default", "href": publish.link(here, f"{publish.HTML_DIR}/{publish.LANDING}")})
+    alternates.append({"hreflang": "x-default", "href": layout.link(here, f"{layout.HTML_DIR}/{layout.LANDING}")})
     downloads = [
         {
-            "format": publish.FORMAT_NAMES[file["format"]],
-            "type": publish.MEDIA_TYPES[file["format"]],
-            "href": publish.link(here, file["file"]),
-            "size": publish.human_size(file["size"], language),
+            "format": layout.FORMAT_NAMES[file["format"]],
+            "type": layout.MEDIA_TYPES[file["format"]],
+            "href": layout.link(here, file["file"]),
+            "size": landing.human_size(file["size"], language),
         }
         for file in app.config.briefpub_downloads
     ]
@@ -365,18 +403,19 @@ def catalogs_digest(app: Sphinx) -> str:
 
 def write_landing(app: Sphinx) -> None:
     """``_build/html/index.html``: the landing page of the HTML editions built
-    so far, as dist/ has it (:func:`briefpub.publish.write_landing`)."""
-    project = project_html_build(app, languages.get(app.config.language))
+    so far, as dist/ has it (:func:`briefpub.landing.write_landing`)."""
+    project = project_html_build(app, edition_language(app))
     if project is None:
         return
+    order = publication(app).languages
     entries = []
-    for language in languages.LANGUAGES.values():
-        built = publish.built_edition(project.output_dir(language, "html"))
+    for language in order:
+        built = layout.built_edition(project.output_dir(language, "html"))
         if built is not None:
             manifest = built[0]
-            entries.append(publish.Entry(language, manifest["title"], manifest["subtitle"]))
+            entries.append(landing.Entry(language, manifest["title"], manifest["subtitle"]))
     if entries:
-        publish.write_landing(project.output_dir(entries[0].language, "html").parent, entries)
+        landing.write_landing(project.output_dir(entries[0].language, "html").parent, entries, order)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -385,6 +424,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
 
     app.add_config_value("briefpub_name", "brief", "env", str)
     app.add_config_value("briefpub_date", dt.date.today().isoformat(), "env", str)
+    app.add_config_value("briefpub_declaration", "", "env", str)
     # Set by briefpub itself (configure_edition), never in conf.py.
     app.add_config_value("briefpub_downloads", [], "html", list)
     # Seconds an edition may take to build before it is stopped (briefpub.build.time_limit).

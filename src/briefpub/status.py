@@ -8,7 +8,7 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
-from briefpub import __version__, languages, sources, stats
+from briefpub import __version__, sources, stats
 
 PAGE = "status"
 
@@ -16,13 +16,16 @@ PAGE = "status"
 def status_page(app: Sphinx):
     if app.builder.name != "html" or app.config.briefpub_preview:
         return []  # a preview shows the text; `briefpub stats` shows the numbers
+    from briefpub.sphinxext import publication
+
+    pub = publication(app)
     locale_dir = Path(app.srcdir) / app.config.locale_dirs[0]
     # Counted against the templates the release gate extracted before the
     # build forked (an edition never extracts on its own).
     templates = sources.extracted(Path(app.srcdir)) if sources.is_source_of(Path(app.srcdir), locale_dir) else None
     rows = [
-        {**row.as_dict(), "language": languages.get(row.code)}
-        for row in stats.collect(locale_dir, list(languages.LANGUAGES.values()), templates, extract=False)
+        {**row.as_dict(), "language": pub.get(row.code)}
+        for row in stats.collect(locale_dir, list(pub.languages), templates, extract=False)
     ]
     return [(PAGE, {"title": "", "status_rows": rows}, "status.html")]
 
