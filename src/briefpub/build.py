@@ -365,6 +365,8 @@ def _run_workers(project, plans, incomplete, env, jobs, notify, results) -> None
 
 
 def _schedule(project, plans, incomplete, env, jobs, notify, results, context, events, running) -> None:
+    from briefpub import faults
+
     waiting = list(plans)
     open_formats = {code: [fmt for fmt, _ in plan] for code, plan in plans.items()}
     while waiting or running:
@@ -376,7 +378,8 @@ def _schedule(project, plans, incomplete, env, jobs, notify, results, context, e
                 name=f"briefpub-{code}",
             )
             running[code] = process
-            process.start()
+            with faults.signals_held():
+                process.start()
         try:
             kind, code, fmt, payload = events.get(timeout=0.2)
         except queues.Empty:

@@ -48,9 +48,12 @@ def stop_on_signals() -> Iterator[None]:
     next ones (a second Ctrl-C) until it has tidied up.  A signal that was
     ignored when briefpub started (``nohup``, a background job) stays ignored."""
 
+    received = []
+
     def stop(signum, frame):
         for number in SIGNALS:
             signal.signal(number, signal.SIG_IGN)
+        received.append(signum)
         raise Stopped(signum)
 
     previous = {number: signal.getsignal(number) for number in SIGNALS}
@@ -59,9 +62,23 @@ def stop_on_signals() -> Iterator[None]:
             signal.signal(number, stop)
     try:
         yield
+        if received:  # raised where Python ignores exceptions (a finaliser, a fork hook): stop now
+            raise Stopped(received[0])
     finally:
         for number, handler in previous.items():
             signal.signal(number, handler if handler is not None else signal.SIG_DFL)
+
+
+@contextlib.contextmanager
+def signals_held() -> Iterator[None]:
+    """Hold the stopping signals back while forking a worker: a signal is
+    then neither lost in the parent's fork hooks nor met by the child before
+    :func:`become_worker`; it arrives right after, where it can be handled."""
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
 _PR_SET_PDEATHSIG = 1
@@ -78,6 +95,7 @@ def become_worker(parent: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGHUP, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, SIGNALS)  # held while forking (signals_held)
     libc_name = ctypes.util.find_library("c")
     if libc_name:
         prctl = getattr(ctypes.CDLL(libc_name, use_errno=True), "prctl", None)

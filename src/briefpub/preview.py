@@ -33,7 +33,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from briefpub import build, checks
+from briefpub import build, checks, faults
 from briefpub.languages import Language
 from briefpub.problems import Problem
 
@@ -259,7 +259,8 @@ class Rebuilder:
             target=_child, args=(str(self.project.root), self.language.code, beside, sender, receiver, os.getpid()),
             daemon=True,
         )
-        process.start()
+        with faults.signals_held():
+            process.start()
         sender.close()
         return _Standby(process, receiver)
 
