@@ -155,9 +155,10 @@ def visit_draft_mark(self, node: draft_mark) -> None:
     tip = f"briefpub-draft-{self.briefpub_drafts}"
     english, previous = html.escape(node["english"]), html.escape(node["previous"])
     if previous and previous != english:
-        said = (f'<span class="briefpub-draft-label">Translated from this English:</span> '
-                f'<span lang="en">{previous}</span> '
-                f'<span class="briefpub-draft-label">The English now:</span> <span lang="en">{english}</span>')
+        said = (f'<span class="briefpub-draft-line"><span class="briefpub-draft-label">Translated from this '
+                f'English:</span> <span lang="en">{previous}</span></span>'
+                f'<span class="briefpub-draft-line"><span class="briefpub-draft-label">The English now:</span> '
+                f'<span lang="en">{english}</span></span>')
     else:
         said = f'<span class="briefpub-draft-label">English:</span> <span lang="en">{english}</span>'
     self.body.append(
@@ -186,6 +187,7 @@ CSS = """/* Preview only (briefpub.drafts). */
   width: min(32rem, 80vw); padding: .6em .8em; background: #1d1d1d; color: #fff;
   font: .9rem/1.45 sans-serif; border-radius: .3em; box-shadow: 0 .2em .8em rgba(0, 0, 0, .35); }
 .briefpub-draft-label { font-weight: 600; color: #ffd766; }
+.briefpub-draft-line { display: block; }
 .briefpub-draft-mark:hover .briefpub-draft-english,
 .briefpub-draft-badge:focus + .briefpub-draft-english { display: block; }
 .briefpub-pair { display: grid; grid-template-columns: 1fr 1fr; gap: 0 1.5rem; }

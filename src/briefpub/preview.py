@@ -23,6 +23,8 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import select
+import socket
 import threading
 import time
 import urllib.parse
@@ -66,6 +68,7 @@ RELOAD_SCRIPT = """
     shown = key;
     var old = document.getElementById("briefpub-preview");
     if (old) { old.remove(); }
+    document.body.style.paddingBottom = "";
     if (!state.error && !state.findings.length) { return; }
     var box = document.createElement("section");
     box.id = "briefpub-preview";
@@ -110,14 +113,22 @@ RELOAD_SCRIPT = """
       box.append(details);
     }
     document.body.appendChild(box);
+    document.body.style.paddingBottom = box.offsetHeight + "px";  // the end of the text stays reachable
   }
-  var source = new EventSource("%s");
-  source.onmessage = function (event) {
-    var state = JSON.parse(event.data);
-    if (seen !== null && state.version !== seen && !state.error) { location.reload(); return; }
-    seen = state.version;
-    render(state);
-  };
+  function listen() {
+    var source = new EventSource("%s");
+    source.onmessage = function (event) {
+      var state = JSON.parse(event.data);
+      if (seen !== null && state.version !== seen && !state.error) { location.reload(); return; }
+      seen = state.version;
+      render(state);
+    };
+    source.onerror = function () {
+      // Refused (too many open tabs) or the preview restarted: try again soon.
+      if (source.readyState === EventSource.CLOSED) { setTimeout(listen, 2000); }
+    };
+  }
+  listen();
 })();
 """ % EVENTS
 
@@ -443,11 +454,9 @@ class _Handler(SimpleHTTPRequestHandler):
             self.wfile.write(b"retry: 1000\n\n")
             last, ends = None, time.monotonic() + STREAM_SECONDS
             while time.monotonic() < ends:
-                with self.state.changed:
-                    message = self.state.as_json()
-                    if message == last:
-                        self.state.changed.wait(timeout=KEEP_ALIVE)
-                        message = self.state.as_json()
+                message = self.next_state(last)
+                if message is None:
+                    return
                 if message != last:
                     self.wfile.write(f"data: {message}\n\n".encode())
                     last = message
@@ -458,6 +467,22 @@ class _Handler(SimpleHTTPRequestHandler):
             return
         finally:
             slots.release()
+
+    def next_state(self, last: str | None) -> str | None:
+        """The state once it differs from ``last``, or after KEEP_ALIVE
+        seconds; None as soon as the page has gone (its slot is free again)."""
+        waited = 0.0
+        while waited < KEEP_ALIVE:
+            with self.state.changed:
+                message = self.state.as_json()
+                if message != last:
+                    return message
+                self.state.changed.wait(timeout=min(0.5, KEEP_ALIVE))
+            waited += 0.5
+            readable, _, _ = select.select([self.connection], [], [], 0)
+            if readable and not self.connection.recv(1, socket.MSG_PEEK):
+                return None
+        return self.state.as_json()
 
     def end_headers(self) -> None:
         self.send_header("Cache-Control", "no-store")
@@ -470,6 +495,7 @@ class PreviewServer(ThreadingHTTPServer):
     MAX_STREAMS event streams; a request beyond them is told to retry."""
 
     daemon_threads = True
+    request_queue_size = 2 * MAX_CONNECTIONS  # a burst is answered (503 if need be), not left unanswered
 
     def __init__(self, address, handler):
         self.connections = threading.BoundedSemaphore(MAX_CONNECTIONS)
