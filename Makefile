@@ -62,11 +62,12 @@ system: pango
 	$(call need,chromium,chromium)
 	$(call need,chromedriver,chromium-driver)
 
-# The validators the tests run on the HTML editions (vnu-jar, axe-core), as
-# package-lock.json pins them; their install scripts are not needed.
+# The validators the tests run on the editions (vnu-jar, axe-core, Ace by
+# DAISY), as package-lock.json pins them; their install scripts are not
+# needed, and Ace runs in the system's Chromium, so Puppeteer downloads no browser.
 $(NODE_STAMP): package.json package-lock.json
 	$(call need,npm,npm)
-	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	PUPPETEER_SKIP_DOWNLOAD=1 npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	@touch $@
 
 pango:
