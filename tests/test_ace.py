@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from browser import NODE_MODULES, node_package_file
 from conftest import BRIEF
+from test_chapters import report  # noqa: F401 - the three-chapter report, built in every format
 
 ACE = NODE_MODULES / ".bin" / "ace-cli"
 
@@ -47,3 +48,9 @@ def test_ace_by_daisy_reports_no_violation(release, tmp_path, code):
     assert report["earl:result"]["earl:outcome"] == "pass"
     # The accessibility metadata Ace reads is the package's own.
     assert "schema:accessibilitySummary" in report["a11y-metadata"]["present"]
+
+
+def test_ace_by_daisy_reports_no_violation_in_a_book_of_chapters_with_figures(report, tmp_path):
+    """A publication of several documents, with figures, tables and notes."""
+    book = next((report / "epub" / "pl").glob("*-pl.epub"))
+    assert violations(ace(book, tmp_path)) == []
