@@ -57,10 +57,11 @@ system:
 system-build pango:
 	@$(SYSTEM_PACKAGES) build
 
-# The validators the tests run on the HTML editions (vnu-jar, axe-core), as
-# package-lock.json pins them; their install scripts are not needed.
+# The validators the tests run on the editions (vnu-jar, axe-core, Ace by
+# DAISY), as package-lock.json pins them; their install scripts are not
+# needed, and Ace runs in the system's Chromium, so Puppeteer downloads no browser.
 $(NODE_STAMP): package.json package-lock.json | system
-	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	PUPPETEER_SKIP_DOWNLOAD=1 npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	@touch $@
 
 # --- catalogs -------------------------------------------------------------
