@@ -18,9 +18,9 @@ import time
 
 import pytest
 
-from briefpub import build, languages, preview
+from briefpub import build, preview
 from browser import AXE, node_package_file
-from conftest import SOURCE_DATE_EPOCH, briefpub, copy_project
+from conftest import BRIEF, SOURCE_DATE_EPOCH, briefpub, copy_project
 
 # --- the translator's page ------------------------------------------------------------------
 
@@ -167,7 +167,7 @@ def test_drafts_never_reach_the_builds_of_a_release(translator):
     assert not list(translator.project.locale_dir.rglob("*.mo"))
     run = briefpub("build", "--lang", "pl", "--format", "html", cwd=translator.project.root)
     assert run.returncode == 0, run.stderr
-    page = (translator.project.output_dir(languages.get("pl"), "html") / "index.html").read_text(encoding="utf-8")
+    page = (translator.project.output_dir(BRIEF.get("pl"), "html") / "index.html").read_text(encoding="utf-8")
     assert DRAFT[0] in page and DRAFT[2] not in page and DRAFT_HEADING[1] not in page
     assert "needs review" not in page and "briefpub-draft" not in page
 
@@ -206,7 +206,7 @@ def server(tmp_path, monkeypatch):
     monkeypatch.setattr(preview._Handler, "timeout", 0.5)
     monkeypatch.setattr(preview, "KEEP_ALIVE", 0.2)
     project = build.Project(tmp_path)
-    language = languages.get("pl")
+    language = BRIEF.get("pl")
     folder = preview.output_dir(project, language)
     (folder / "_static").mkdir(parents=True)
     (folder / "index.html").write_text("<p>strona</p>", encoding="utf-8")
