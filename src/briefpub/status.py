@@ -8,7 +8,7 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
-from briefpub import __version__, stats
+from briefpub import __version__, sources, stats
 
 PAGE = "status"
 
@@ -20,9 +20,12 @@ def status_page(app: Sphinx):
 
     pub = publication(app)
     locale_dir = Path(app.srcdir) / app.config.locale_dirs[0]
+    # Counted against the templates the release gate extracted before the
+    # build forked (an edition never extracts on its own).
+    templates = sources.extracted(Path(app.srcdir)) if sources.is_source_of(Path(app.srcdir), locale_dir) else None
     rows = [
         {**row.as_dict(), "language": pub.get(row.code)}
-        for row in stats.collect(locale_dir, list(pub.languages))
+        for row in stats.collect(locale_dir, list(pub.languages), templates, extract=False)
     ]
     return [(PAGE, {"title": "", "status_rows": rows}, "status.html")]
 
