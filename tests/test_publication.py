@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import textwrap
 from pathlib import Path
 
@@ -225,11 +226,18 @@ def test_a_language_briefpub_was_not_written_for_gets_a_whole_edition(many, code
 
 
 def test_each_edition_carries_the_typefaces_of_its_script(many):
-    fonts_css = {code: (many / "_build" / "html" / code / "_static" / "fonts.css").read_text(encoding="utf-8")
-                 for code in ("de", "ru", "el")}
-    assert "PT_Serif-Web-Regular.ttf" in fonts_css["de"] and "PT_Serif-Web-Regular.ttf" in fonts_css["ru"]
-    assert "NotoSerif-wdth-wght.ttf" in fonts_css["el"] and "PT_Serif" not in fonts_css["el"]
-    assert (many / "_build" / "html" / "el" / "_static" / "fonts" / "NotoSerif-wdth-wght.ttf").is_file()
+    """The HTML editions share their fonts (_build/html/_fonts/, as dist/html/_fonts/):
+    each page links the stylesheet of its own script's typefaces there."""
+    shared = many / "_build" / "html" / "_fonts"
+    linked = {}
+    for code in ("de", "ru", "el"):
+        html = (many / "_build" / "html" / code / "index.html").read_text(encoding="utf-8")
+        linked[code] = re.search(r'<link rel="stylesheet" href="\.\./_fonts/([^"]+)"', html).group(1)
+    assert linked["de"] == linked["ru"] == "fonts.css" and linked["el"] == "fonts-Grek.css"
+    css = {code: (shared / name).read_text(encoding="utf-8") for code, name in linked.items()}
+    assert "PT_Serif-Web-Regular.woff2" in css["de"] and "font-display: swap" in css["de"]
+    assert "NotoSerif-wdth-wght.woff2" in css["el"] and "PT_Serif" not in css["el"]
+    assert (shared / "NotoSerif-wdth-wght.woff2").is_file() and (shared / "PT_Serif-Web-Regular.woff2").is_file()
 
 
 def test_the_greek_pdf_embeds_noto_and_reads_back_in_greek(many):

@@ -77,7 +77,9 @@ class MarkDrafts(SphinxTransform):
                code: str) -> beside_text:
         """The block in the other language: its translation, or the source
         where it has none (an empty msgstr of the English catalog keeps it)."""
-        language = code if message in beside else self.config.briefpub_source
+        from briefpub.sphinxext import publication
+
+        language = code if message in beside else publication(self.app).source.code
         text = plain_text(beside.get(message) or message)
         return beside_text("", text, classes=["briefpub-beside", f"language-{language}"])
 

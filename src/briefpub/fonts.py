@@ -16,6 +16,7 @@ language whose letters a typeface lacks is refused with the font to add.
 from __future__ import annotations
 
 import importlib
+import io
 import json
 import re
 from dataclasses import dataclass
@@ -213,16 +214,112 @@ def check_coverage(fontset: FontSet, language: Language, where: str = "docs/publ
             )
 
 
-def font_face_css(url_prefix: str, faces: tuple[Face, ...] = FACES) -> str:
-    """``@font-face`` rules for every face, with files under ``url_prefix``."""
+def font_face_css(url_prefix: str, faces: tuple[Face, ...] = FACES, flavor: str | None = None) -> str:
+    """``@font-face`` rules for every face, with files under ``url_prefix``
+    (full TrueType files, or subsets in ``flavor``).  Text shows at once in a
+    fallback face and swaps to its own when the file arrives."""
     rules = []
     for face in faces:
         rules.append(
             "@font-face {\n"
             f'  font-family: "{face.family}";\n'
-            f'  src: url("{url_prefix}{face.target_name}") format("truetype");\n'
+            f'  src: url("{url_prefix}{file_name(face, flavor)}") format("{flavor or "truetype"}");\n'
             f"  font-weight: {face.css_weight};\n"
             f"  font-style: {face.style};\n"
+            "  font-display: swap;\n"
             "}\n"
         )
     return "\n".join(rules)
+
+
+# --- the fonts an edition ships: subsets of the faces its pages use ----------
+
+WEB_FLAVOR = "woff2"
+"""What the HTML editions' fonts are: WOFF2, which every current browser reads.
+An ePub carries TrueType, which every reading system reads (EPUB 3 names no
+WOFF2); a PDF embeds what WeasyPrint subsets itself from the full files."""
+
+BODY = (SERIF, "normal", 400)
+"""The face of the running text: the one a page preloads."""
+
+SIGNS = "\u00a0©·…•′″№§°±×"
+"""Signs the theme and typesetting put on a page besides the letters and
+ASCII: the no-break space, the colophon's ©, the middle dot…"""
+
+
+def file_name(face: Face, flavor: str | None = None) -> str:
+    """The file name of ``face`` in an edition: the full TrueType file, or
+    its subset in ``flavor``."""
+    return str(Path(face.target_name).with_suffix(f".{flavor}")) if flavor else face.target_name
+
+
+def uses(face: Face, family: str, style: str, weight: int) -> bool:
+    """Whether text in ``family``/``style``/``weight`` is set in ``face``
+    (a variable face covers every weight)."""
+    return face.family == family and face.style == style and (face.weight is None or face.weight == weight)
+
+
+def used_faces(faces: tuple[Face, ...], wanted: set[tuple[str, str, int]]) -> tuple[Face, ...]:
+    """The faces that set the (family, style, weight) a page asks for."""
+    return tuple(face for face in faces if any(uses(face, *one) for one in wanted))
+
+
+def body_face(faces: tuple[Face, ...]) -> Face | None:
+    return next((face for face in faces if uses(face, *BODY)), None)
+
+
+def characters(texts: list[str], languages: tuple[Language, ...]) -> str:
+    """Every character a publication's pages may show: the characters of its
+    ``texts`` (source, catalogs, the theme's labels), the alphabets and
+    quotation marks of its ``languages``, printable ASCII and the signs of
+    :data:`COVERAGE` and :data:`SIGNS`; each letter in both cases, as
+    stylesheets may set labels in capitals."""
+    found = {chr(code) for code in range(0x20, 0x7F)} | set(COVERAGE) | set(SIGNS)
+    for language in languages:
+        found |= set(language.letters) | set(language.quotes) | set(language.inner_quotes)
+    for text in texts:
+        found.update(text)
+    found |= {c.upper() for c in found if len(c.upper()) == 1} | {c.lower() for c in found if len(c.lower()) == 1}
+    return "".join(sorted(c for c in found if c.isprintable() or c == "\u00a0"))
+
+
+def write_subset(face: Face, text: str, target: Path, flavor: str | None) -> Path:
+    """Write the glyphs of ``face`` that ``text`` needs to ``target`` (a
+    TrueType file, or WOFF2 with ``flavor="woff2"``), with the OpenType
+    features the typesetting uses (kerning, ligatures, small figures), the
+    font's copyright and licence, and without hinting, which screens of
+    today do without.  The same face and
+    text give the same bytes; the file is only rewritten when they differ."""
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    options = subset.Options()
+    options.flavor = flavor
+    options.layout_features = ["*"]
+    options.hinting = False
+    options.desubroutinize = True
+    options.name_IDs = [0, 1, 2, 3, 4, 5, 6, 13, 14]  # with the copyright and the licence (OFL)
+    try:
+        font = TTFont(face.path, recalcTimestamp=False)
+    except OSError as error:
+        raise FontError(f"{face.path}: font file cannot be read ({error.strerror}): "
+                        "reinstall with `make setup`") from None
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(text=text)
+    subsetter.subset(font)
+    font.flavor = flavor
+    buffer = io.BytesIO()
+    font.save(buffer, reorderTables=False)
+    data = buffer.getvalue()
+    if not target.is_file() or target.read_bytes() != data:
+        partial = target.with_name(f".{target.name}.part")
+        partial.write_bytes(data)
+        partial.replace(target)
+    return target
+
+
+def write_subsets(faces: tuple[Face, ...], text: str, folder: Path, flavor: str | None) -> list[Path]:
+    """The subsets of ``faces`` for ``text`` in ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    return [write_subset(face, text, folder / file_name(face, flavor), flavor) for face in faces]
+

@@ -18,7 +18,7 @@ from babel.units import format_unit
 
 from briefpub.config import THEME_DIR
 from briefpub.languages import Language
-from briefpub.layout import LANDING, link
+from briefpub.layout import FONTS_CSS, FONTS_DIR, HTML_DIR, LANDING, link
 
 
 def human_size(size: int, language: Language) -> str:
@@ -62,7 +62,7 @@ def write_landing(folder: Path, entries: list[Entry], order: tuple[Language, ...
     page = templates().get_template("html.html").render(
         entries=[{"entry": e, "href": link(LANDING, f"{e.language.code}/index.html")} for e in entries],
         source=source,
-        fonts=f"{entries[0].language.code}/_static/fonts.css",
+        fonts=link(f"{HTML_DIR}/{LANDING}", f"{FONTS_DIR}/{FONTS_CSS}"),
     )
     target = folder / LANDING
     # Languages build in parallel: replace the page in one step, never leave it half-written.

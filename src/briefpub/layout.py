@@ -37,6 +37,13 @@ HTML_DIR = "html"
 """Where the HTML editions are in dist/: ``html/<lang>/``, beside a landing
 page (``html/index.html``); the PDF and ePub files are at the top."""
 LANDING = "index.html"
+FONTS_DIR = f"{HTML_DIR}/_fonts"
+"""Where the fonts of every HTML edition and of the landing pages are in
+dist/: published once, so that switching language downloads none again."""
+EDITION_FONTS = "_static/fonts"
+"""Where an edition carries its own font files (and an HTML edition its copy
+of the shared ones, until they are published to :data:`FONTS_DIR`)."""
+FONTS_CSS = "fonts.css"
 
 
 @dataclass(frozen=True)

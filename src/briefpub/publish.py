@@ -20,8 +20,8 @@ from pathlib import Path
 from briefpub.build import Result
 from briefpub.landing import Entry, human_size, templates, write_landing
 from briefpub.languages import Language
-from briefpub.layout import (FORMAT_NAMES, HTML_DIR, LANDING, MANIFEST, MEDIA_TYPES, Project, built_edition,
-                             html_dir, link)
+from briefpub.layout import (EDITION_FONTS, FONTS_CSS, FONTS_DIR, FORMAT_NAMES, HTML_DIR, LANDING, MANIFEST,
+                             MEDIA_TYPES, Project, built_edition, html_dir, link)
 
 from briefpub import snapshot
 
@@ -67,7 +67,8 @@ def stage(staging: Path, results: list[Result]) -> list[Edition]:
                                "rebuild it")
         if result.format == "html":
             target = staging / html_dir(language)
-            shutil.copytree(result.output, target, ignore=shutil.ignore_patterns(*HTML_LEFT_OUT))
+            shutil.copytree(result.output, target, ignore=html_left_out(result.output))
+            share_fonts(result.output / EDITION_FONTS, staging / FONTS_DIR)
             main = target / manifest["file"]
             size = sum(path.stat().st_size for path in target.rglob("*") if path.is_file())
         else:
@@ -79,6 +80,36 @@ def stage(staging: Path, results: list[Result]) -> list[Edition]:
                     main.relative_to(staging).as_posix(), size, manifest.get("notice", ""))
         )
     return editions
+
+
+def html_left_out(edition: Path):
+    """What of an HTML edition is not published with it: Sphinx's records,
+    and its fonts, which every edition shares (:func:`share_fonts`)."""
+    fonts = (edition / EDITION_FONTS).resolve()
+    ignore_records = shutil.ignore_patterns(*HTML_LEFT_OUT)
+
+    def ignore(folder: str, names: list[str]) -> set[str]:
+        left_out = set(ignore_records(folder, names))
+        return left_out | {name for name in names if (Path(folder) / name).resolve() == fonts}
+
+    return ignore
+
+
+def share_fonts(edition_fonts: Path, shared: Path) -> None:
+    """Publish an HTML edition's fonts once for every edition
+    (``dist/html/_fonts/``): each edition carries the faces its pages use, cut
+    to the characters of the whole publication, so a file that two editions
+    carry is the same file."""
+    if not edition_fonts.is_dir():
+        return
+    shared.mkdir(parents=True, exist_ok=True)
+    for path in sorted(edition_fonts.iterdir()):
+        target = shared / path.name
+        if not target.exists():
+            shutil.copyfile(path, target)
+        elif target.read_bytes() != path.read_bytes():
+            raise ReleaseError(f"{path}: the HTML editions were built from different texts (their fonts "
+                               "differ); rebuild them together with `briefpub build --format html`")
 
 
 def write_index(staging: Path, editions: list[Edition], order: tuple[Language, ...]) -> None:
@@ -107,7 +138,7 @@ def write_index(staging: Path, editions: list[Edition], order: tuple[Language, .
     html = [e for e in by_language if any(ed["format"] == FORMAT_NAMES["html"] for ed in e["editions"])]
     page = templates().get_template("index.html").render(
         languages=by_language, source=source,
-        fonts=f"{html_dir(html[0]['language'])}/_static/fonts.css" if html else None,
+        fonts=f"{FONTS_DIR}/{FONTS_CSS}" if html else None,
     )
     (staging / "index.html").write_text(page, encoding="utf-8")
     if html:

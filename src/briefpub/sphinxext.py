@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +27,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.errors import ConfigError, ExtensionError
 from sphinx.locale import get_translation
 
-from briefpub import __version__, fonts, landing, layout, snapshot, stats
+from briefpub import __version__, edition_fonts, fonts, landing, layout, snapshot, stats
 from briefpub.config import THEME_DIR
 from briefpub.dates import build_date
 from briefpub.languages import Language, UnknownLanguage
@@ -231,7 +232,8 @@ def describe_edition(app: Sphinx, env: BuildEnvironment) -> None:
 
 
 def use_theme_assets(app: Sphinx) -> None:
-    """Fonts for every HTML-based edition, the print design where it prints."""
+    """The print design where it prints; the fonts of an ePub or a PDF (an
+    HTML page links the fonts shared by every edition itself, :func:`font_links`)."""
     if app.builder.name not in HTML_BUILDERS:
         return
     if hasattr(app.builder, "search"):
@@ -243,12 +245,13 @@ def use_theme_assets(app: Sphinx) -> None:
         # translations of search labels) have nothing to do: an edition
         # carries only the scripts an extension adds on purpose.
         app.builder._js_files[:] = [js for js in app.builder._js_files if js.filename not in SPHINX_SCRIPTS]
-    app.add_css_file("fonts.css")
+    if app.builder.name != "html":
+        app.add_css_file(layout.FONTS_CSS)
     app.add_css_file("languages.css")
     if app.builder.name != "epub":
         app.add_css_file("print.css", media="print")
-    write_fonts(app)
     cache_templates(app)
+    (Path(app.outdir) / "_static").mkdir(parents=True, exist_ok=True)
     (Path(app.outdir) / "_static" / "languages.css").write_text(
         languages_css(publication(app).languages), encoding="utf-8")
 
@@ -282,26 +285,106 @@ def cache_templates(app: Sphinx) -> None:
         environment.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder))
 
 
-def write_fonts(app: Sphinx) -> None:
-    """Ship the font files and their ``@font-face`` rules with the edition."""
+def write_fonts(app: Sphinx, env: BuildEnvironment) -> None:
+    """Ship the edition's font files and their ``@font-face`` rules, once its
+    documents are read (:mod:`briefpub.edition_fonts`): an HTML edition the
+    WOFF2 subsets shared by every language, an ePub TrueType subsets of its
+    own language, a PDF the full files for WeasyPrint to subset."""
+    if app.builder.name not in HTML_BUILDERS:
+        return
+    pub, language = publication(app), edition_language(app)
+    fontset = pub.fonts(language)
     static = Path(app.outdir) / "_static"
-    (static / "fonts").mkdir(parents=True, exist_ok=True)
-    language = edition_language(app)
-    fontset = publication(app).fonts(language)
-    faces = fontset.faces()
     try:
-        paths = fonts.check(faces)
-        fonts.check_coverage(fontset, language, where=str(publication(app).declaration))
+        fonts.check(fontset.faces())
+        fonts.check_coverage(fontset, language, where=str(pub.declaration))
+        if app.builder.name == "pdf":
+            copy_font_files(fontset.faces(), static / "fonts")
+            (static / layout.FONTS_CSS).write_text(fonts.font_face_css("fonts/", fontset.faces()), encoding="utf-8")
+            return
+        html = app.builder.name == "html"
+        # An ePub shows its own language, and the source where a translation is unfinished.
+        languages = pub.languages if html else tuple(dict.fromkeys((language, pub.source)))
+        fontsets = [pub.fonts(lang) for lang in pub.languages] if html else [fontset]
+        faces = tuple(dict.fromkeys(face for one in fontsets for face in one.faces()))
+        flavor = fonts.WEB_FLAVOR if html else None
+        used = fonts.used_faces(faces, edition_fonts.faces_asked(env))
+        locale_dir = Path(app.srcdir) / app.config.locale_dirs[0]
+        docs = [Path(env.doc2path(docname)) for docname in sorted(env.found_docs)]
+        text = fonts.characters(edition_fonts.texts(locale_dir, pub.declaration, docs, languages), languages)
+        folder = Path(app.outdir) / layout.EDITION_FONTS
+        written = fonts.write_subsets(used, text, folder, flavor)
     except fonts.FontError as error:
         raise ExtensionError(str(error)) from None
-    for face, path in zip(faces, paths):
-        target = static / "fonts" / face.target_name
-        source = path.stat()
+    for stale in set(folder.iterdir()) - set(written) - {folder / fonts_css_name(pub, lang) for lang in languages}:
+        stale.unlink()
+    if not html:
+        (static / layout.FONTS_CSS).write_text(fonts.font_face_css("fonts/", used), encoding="utf-8")
+        return
+    # A stylesheet per pair of typefaces (two scripts may be set in different
+    # ones under the same family names), the same in every edition; it
+    # declares every face, of which a page fetches only those it uses.
+    for lang in pub.languages:
+        (folder / fonts_css_name(pub, lang)).write_text(
+            fonts.font_face_css("", pub.fonts(lang).faces(), flavor), encoding="utf-8")
+    project = project_html_build(app, language)
+    if project is not None:
+        # _build/html/ is laid out as dist/html/ is: the fonts beside the editions.
+        shared = project.output_dir(language, "html").parent / Path(layout.FONTS_DIR).name
+        copy_font_files_from(folder, shared)
+
+
+def fonts_css_name(pub: Publication, language: Language) -> str:
+    """The stylesheet of ``language``'s typefaces among the HTML editions'
+    shared fonts: ``fonts.css`` for those of the source language (the landing
+    pages link it), ``fonts-<Script>.css`` for a script set in others."""
+    if pub.fonts(language) == pub.fonts(pub.source):
+        return layout.FONTS_CSS
+    return f"fonts-{language.script}.css"
+
+
+def copy_font_files(faces: tuple[fonts.Face, ...], folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for face in faces:
+        target = folder / face.target_name
+        source = face.path.stat()
         if not target.exists() or (target.stat().st_size, target.stat().st_mtime_ns) != (
             source.st_size, source.st_mtime_ns
         ):
-            shutil.copy2(path, target)
-    (static / "fonts.css").write_text(fonts.font_face_css("fonts/", faces), encoding="utf-8")
+            shutil.copy2(face.path, target)
+
+
+def copy_font_files_from(folder: Path, shared: Path) -> None:
+    """Put an HTML edition's fonts where the editions share them; editions
+    of several languages may build at once, so each file is replaced in one step."""
+    shared.mkdir(parents=True, exist_ok=True)
+    for path in folder.iterdir():
+        partial = shared / f".{path.name}.{os.getpid()}"
+        shutil.copyfile(path, partial)
+        partial.replace(shared / path.name)
+
+
+def font_links(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
+    """The fonts an HTML page links, and preloads (the body face first): those
+    every edition shares (dist/html/_fonts/), or, when the edition is built
+    outside a project's layout (a preview), its own copy.  Preloading every
+    face the edition uses puts the text in its own faces at the first paint,
+    so that nothing moves when they arrive."""
+    if app.builder.name != "html":
+        return
+    language = edition_language(app)
+    faces = publication(app).fonts(language).faces()
+    body = fonts.body_face(faces)
+    shipped = Path(app.outdir) / layout.EDITION_FONTS
+    preload = [fonts.file_name(face, fonts.WEB_FLAVOR) for face in sorted(faces, key=lambda face: face != body)
+               if (shipped / fonts.file_name(face, fonts.WEB_FLAVOR)).is_file()]
+    files = [fonts_css_name(publication(app), language), *preload]
+    if project_html_build(app, language) is not None:
+        here = f"{layout.html_dir(language)}/{app.builder.get_target_uri(pagename)}"
+        hrefs = [layout.link(here, f"{layout.FONTS_DIR}/{name}") for name in files]
+    else:
+        hrefs = [context["pathto"](f"{layout.EDITION_FONTS}/{name}", 1) for name in files]
+    context["brief_fonts"] = {"css": hrefs[0], "preload": hrefs[1:]}
 
 
 def page_context(
@@ -419,13 +502,15 @@ def write_landing(app: Sphinx) -> None:
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
+    from sphinx.builders.html import StandaloneHTMLBuilder
+
+    from briefpub.assets import only_used_assets
     from briefpub.epub import EpubBuilder
     from briefpub.pdf import PdfBuilder
 
     app.add_config_value("briefpub_name", "brief", "env", str)
     app.add_config_value("briefpub_date", dt.date.today().isoformat(), "env", str)
     app.add_config_value("briefpub_declaration", "", "env", str)
-    app.add_config_value("briefpub_source", "en", "env", str)  # the source language, from the declaration
     # Set by briefpub itself (configure_edition), never in conf.py.
     app.add_config_value("briefpub_downloads", [], "html", list)
     # Seconds an edition may take to build before it is stopped (briefpub.build.time_limit).
@@ -433,14 +518,17 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_html_theme("brief", str(THEME_DIR / "brief"))
     app.setup_extension("briefpub.sandbox")
     app.setup_extension("briefpub.links")
-    app.add_builder(EpubBuilder, override=True)
-    app.add_builder(PdfBuilder)
+    app.add_builder(only_used_assets(StandaloneHTMLBuilder), override=True)
+    app.add_builder(only_used_assets(EpubBuilder), override=True)
+    app.add_builder(only_used_assets(PdfBuilder))
     app.setup_extension("briefpub.typography")
     app.connect("config-inited", configure_edition, priority=800)
     app.connect("builder-inited", use_theme_assets)
     app.connect("doctree-read", remember_title_block)
     app.connect("env-updated", describe_edition)
+    app.connect("env-updated", write_fonts)
     app.connect("html-page-context", page_context)
+    app.connect("html-page-context", font_links)
     app.connect("build-finished", write_manifest)
     app.setup_extension("briefpub.chapters")
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}
