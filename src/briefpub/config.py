@@ -10,6 +10,7 @@ per-language values are set later, by the extension in :mod:`briefpub.sphinxext`
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import os
@@ -136,13 +137,20 @@ def compile_theme_catalogs(target: Path) -> Path:
         mo = target / relative.with_suffix(".mo")
         if mo.is_file() and mo.stat().st_mtime_ns >= po.stat().st_mtime_ns:
             continue
-        mo.parent.mkdir(parents=True, exist_ok=True)
         with open(po, "rb") as handle:
             catalog = read_po(handle, locale=relative.parts[0])
         partial = mo.with_name(f".{mo.name}.{os.getpid()}")
-        with open(partial, "wb") as handle:
-            write_mo(handle, catalog)
-        partial.replace(mo)
+        try:
+            mo.parent.mkdir(parents=True, exist_ok=True)
+            with open(partial, "wb") as handle:
+                write_mo(handle, catalog)
+            partial.replace(mo)
+        except OSError:
+            # An output folder that cannot be written: the build reports it
+            # itself, with what to do; the labels are not worth a traceback.
+            with contextlib.suppress(OSError):
+                partial.unlink(missing_ok=True)
+            break
     return target
 
 
