@@ -22,7 +22,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from briefpub import build, checks
+from briefpub import build, checks, status
 from briefpub.languages import Language
 
 EVENTS = "/__briefpub/events"
@@ -208,14 +208,17 @@ def watch(rebuilder: Rebuilder, state: State, report, interval: float = 0.02,
 class _Handler(SimpleHTTPRequestHandler):
     state: State
 
-    def __init__(self, *args: Any, state: State, **kwargs: Any):
+    def __init__(self, *args: Any, state: State, project: build.Project, language: str, **kwargs: Any):
         self.state = state
+        self.rebuilder_project, self.language_code = project, language
         super().__init__(*args, **kwargs)
 
     def log_message(self, format: str, *args: Any) -> None:  # quiet: the terminal shows builds
         pass
 
     def do_GET(self) -> None:
+        if self.path.split("?")[0] == "/" + status.PAGE:
+            return self.send_status()
         if self.path != EVENTS:
             return super().do_GET()
         self.send_response(HTTPStatus.OK)
@@ -240,13 +243,24 @@ class _Handler(SimpleHTTPRequestHandler):
         except (BrokenPipeError, ConnectionResetError):
             return
 
+    def send_status(self) -> None:
+        """The translation status, counted from the catalogs as they are now."""
+        project = self.rebuilder_project
+        body = status.render(project, project.publication.get(self.language_code)).encode("utf-8")
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
     def end_headers(self) -> None:
         self.send_header("Cache-Control", "no-store")
         super().end_headers()
 
 
 def make_server(project: build.Project, language: Language, state: State, port: int) -> ThreadingHTTPServer:
-    handler = partial(_Handler, directory=str(output_dir(project, language)), state=state)
+    handler = partial(_Handler, directory=str(output_dir(project, language)), state=state, project=project,
+                      language=language.code)
     server = ThreadingHTTPServer(("127.0.0.1", port), handler)
     server.daemon_threads = True
     return server

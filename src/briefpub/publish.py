@@ -18,8 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from briefpub.build import Result
-from briefpub.landing import Entry, human_size, templates, write_landing
+from briefpub import metadata
+from briefpub.landing import Entry, first_visit_size, human_size, landing_head, templates, write_landing
 from briefpub.languages import Language
+from briefpub.publication import Publication
 from briefpub.layout import (FORMAT_NAMES, HTML_DIR, LANDING, MANIFEST, MEDIA_TYPES, Project, built_edition,
                              html_dir, link)
 
@@ -67,7 +69,7 @@ def stage(staging: Path, results: list[Result]) -> list[Edition]:
             target = staging / html_dir(language)
             shutil.copytree(result.output, target, ignore=shutil.ignore_patterns(*HTML_LEFT_OUT))
             main = target / manifest["file"]
-            size = sum(path.stat().st_size for path in target.rglob("*") if path.is_file())
+            size = first_visit_size(main)
         else:
             main = staging / manifest["file"]
             shutil.copyfile(result.output / manifest["file"], main)
@@ -79,10 +81,12 @@ def stage(staging: Path, results: list[Result]) -> list[Edition]:
     return editions
 
 
-def write_index(staging: Path, editions: list[Edition], order: tuple[Language, ...]) -> None:
+def write_index(staging: Path, editions: list[Edition], order: tuple[Language, ...],
+                pub: Publication | None = None) -> None:
     """``dist/index.html``: every edition under its language's native name,
     and ``dist/html/index.html``: the landing page of the HTML editions, both
-    in the publication's ``order`` of languages."""
+    in the publication's ``order`` of languages; with the publication
+    ``pub``, what makes them findable (:func:`briefpub.landing.landing_head`)."""
     by_language = []
     for language in order:
         own = [e for e in editions if e.language == language]
@@ -103,13 +107,26 @@ def write_index(staging: Path, editions: list[Edition], order: tuple[Language, .
     source = next(e for e in by_language if e["language"].is_source) if any(
         e["language"].is_source for e in by_language) else by_language[0]
     html = [e for e in by_language if any(ed["format"] == FORMAT_NAMES["html"] for ed in e["editions"])]
+    head = None
+    if pub is not None and html:
+        head = landing_head(pub, Entry(source["language"], source["title"], source["subtitle"]), "",
+                            f"{html_dir(html[0]['language'])}/_static/")
     page = templates().get_template("index.html").render(
         languages=by_language, source=source,
         fonts=f"{html_dir(html[0]['language'])}/_static/fonts.css" if html else None,
+        head=head,
     )
     (staging / "index.html").write_text(page, encoding="utf-8")
     if html:
-        write_landing(staging / HTML_DIR, [Entry(e["language"], e["title"], e["subtitle"]) for e in html], order)
+        write_landing(staging / HTML_DIR, [Entry(e["language"], e["title"], e["subtitle"]) for e in html], order,
+                      pub=pub)
+
+
+def write_findable(staging: Path, pub: Publication) -> None:
+    """``robots.txt``, ``sitemap.xml`` of every HTML page, and the icons at the top of the release."""
+    pages = {code: sorted(p.name for p in (staging / HTML_DIR / code).glob("*.html"))
+             for code in pub.codes if (staging / HTML_DIR / code).is_dir()}
+    metadata.write_release_files(staging, pub, pages)
 
 
 def write_checksums(staging: Path) -> None:
@@ -235,7 +252,8 @@ def publish(project: Project, results: list[Result]) -> list[Edition] | None:
     staging.chmod(0o755)
     try:
         editions = stage(staging, results)
-        write_index(staging, editions, project.publication.languages)
+        write_index(staging, editions, project.publication.languages, project.publication)
+        write_findable(staging, project.publication)
         write_checksums(staging)
         swap_into_place(staging, project.dist_dir)
     finally:
