@@ -302,13 +302,12 @@ def share_image(path: Path, pub: Publication, language: Language, title: str, ki
 def _mark(pub: Publication, size: int):
     """The publication's icon: its logo (a raster one) on the page's colour,
     else its initial in the theme's colours."""
-    from PIL import Image, ImageDraw
+    from PIL import Image, ImageDraw, ImageOps
 
     logo = pub.source_dir / pub.logo if pub.logo else None
     if logo is not None and logo.suffix.lower() != ".svg":
         with Image.open(logo) as found:
-            picture = found.convert("RGBA")
-        picture.thumbnail((size, size), Image.Resampling.LANCZOS)
+            picture = ImageOps.contain(found.convert("RGBA"), (size, size), Image.Resampling.LANCZOS)
         icon = Image.new("RGBA", (size, size), PAPER)
         icon.alpha_composite(picture, ((size - picture.width) // 2, (size - picture.height) // 2))
         return icon.convert("RGB")
