@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -71,8 +72,7 @@ def test_an_update_without_source_changes_rewrites_nothing(small):
     path = translate(small, "uk", {"The first paragraph.": "Перший абзац."})
     before = path.read_bytes()
     results = update(small, "uk")
-    # index.po only: the theme's labels come translated with briefpub, not in the project's catalogs
-    assert [(r.path.name, r.status) for r in results] == [("index.po", "unchanged")]
+    assert [r.status for r in results] == ["unchanged", "unchanged"]
     assert path.read_bytes() == before
 
 
@@ -121,3 +121,103 @@ def test_a_broken_catalog_is_not_updated(small):
     assert run.returncode == 1
     assert "unterminated string" in run.stderr and f"{po(small, 'uk').relative_to(small)}:" in run.stderr
     assert path.read_text(encoding="utf-8") == broken
+
+
+# --- every language or none ---------------------------------------------------------------
+
+
+def revised(root: Path) -> dict[Path, bytes]:
+    """Catalogs of four languages, then a source change that touches them all."""
+    update(root, "uk", "be", "en", "pl")
+    (root / "docs" / "index.md").write_text("# A small brief\n\nThe first paragraph, revised.\n", encoding="utf-8")
+    subprocess.run([sys.executable, "-m", "sphinx", "-b", "gettext", "-q", str(root / "docs"),
+                    str(root / "_build/gettext")], check=True)
+    return {path: path.read_bytes() for path in (root / "locale").rglob("*.po")}
+
+
+def leftovers(root: Path) -> list[Path]:
+    return [p for p in (root / "locale").rglob("*") if p.name.startswith(".") or p.suffix in (".tmp", ".partial")]
+
+
+def test_a_catalog_that_cannot_be_written_is_named_and_no_catalog_changes(small):
+    before = revised(small)
+    # Polish gets a new catalog where a file stands in the way of its folder.
+    (small / "locale" / "pl" / "LC_MESSAGES" / "index.po").unlink()
+    shutil.rmtree(small / "locale" / "pl" / "LC_MESSAGES")
+    (small / "locale" / "pl" / "LC_MESSAGES").write_text("not a folder", encoding="utf-8")
+    before = {path: content for path, content in before.items() if path.exists()}
+
+    run = subprocess.run([sys.executable, "-m", "briefpub.cli", "update", "--no-extract"],
+                         cwd=small, capture_output=True, text=True)
+
+    assert run.returncode == 1
+    assert "locale/pl/LC_MESSAGES/index.po: cannot write the catalog" in run.stderr
+    assert "no catalog was changed" in run.stderr and "Traceback" not in run.stderr
+    assert {path: path.read_bytes() for path in before} == before
+    assert leftovers(small) == []
+
+
+def test_an_immutable_catalog_is_named_and_no_catalog_changes(small):
+    before = revised(small)
+    target = po(small, "be")
+    if subprocess.run(["chattr", "+i", str(target)], capture_output=True).returncode != 0:
+        pytest.skip("chattr +i is not available here")
+    try:
+        run = subprocess.run([sys.executable, "-m", "briefpub.cli", "update", "--no-extract"],
+                             cwd=small, capture_output=True, text=True)
+    finally:
+        subprocess.run(["chattr", "-i", str(target)], check=True)
+    assert run.returncode == 1
+    assert "locale/be/LC_MESSAGES/index.po: cannot write the catalog (Operation not permitted)" in run.stderr
+    assert "Traceback" not in run.stderr
+    assert {path: path.read_bytes() for path in before} == before
+    assert leftovers(small) == []
+
+
+def test_a_failure_halfway_through_puts_the_written_catalogs_back(small, monkeypatch):
+    before = revised(small)
+    real_replace = catalogs.os.replace
+    calls = []
+
+    def failing_replace(source, target):
+        calls.append(target)
+        if len(calls) == 3:
+            raise OSError(28, "No space left on device")
+        return real_replace(source, target)
+
+    monkeypatch.setattr(catalogs.os, "replace", failing_replace)
+    with pytest.raises(catalogs.CatalogWriteError) as error:
+        catalogs.update(small / "_build/gettext", small / "locale", list(BRIEF.languages))
+    assert str(calls[2]) in str(error.value) and "No space left on device" in str(error.value)
+    assert {path: path.read_bytes() for path in before} == before
+    assert leftovers(small) == []
+
+
+def test_writers_never_share_a_temporary_file(small, monkeypatch):
+    update(small, "uk")
+    names = []
+    real_mkstemp = catalogs.tempfile.mkstemp
+
+    def recording_mkstemp(**kwargs):
+        handle, name = real_mkstemp(**kwargs)
+        names.append(name)
+        return handle, name
+
+    monkeypatch.setattr(catalogs.tempfile, "mkstemp", recording_mkstemp)
+    catalog = catalogs.read(po(small, "uk"))
+    catalog["The first paragraph."].string = "Перший абзац."
+    catalogs.write(po(small, "uk"), catalog)
+    catalog["The first paragraph."].string = "Перший абзац!"
+    catalogs.write(po(small, "uk"), catalog)
+    assert len(set(names)) == 2 and all(Path(name).parent == po(small, "uk").parent for name in names)
+    assert leftovers(small) == []
+
+
+def test_a_second_update_waits_for_the_first(small):
+    update(small, "uk")
+    with catalogs.update_lock(small / "_build"):
+        second = subprocess.Popen([sys.executable, "-m", "briefpub.cli", "update", "--no-extract", "--lang", "uk"],
+                                  cwd=small, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        assert "waiting for the update already running" in second.stderr.readline()
+        assert second.poll() is None
+    assert second.wait(timeout=60) == 0

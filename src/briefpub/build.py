@@ -10,14 +10,18 @@ state), and an edition whose inputs did not change is not rebuilt at all.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import io
 import multiprocessing
 import os
 import queue as queues
+import shutil
+import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -34,6 +38,16 @@ FORMATS = ("epub", "pdf", "html")
 edition comes last, so that it links its PDF and ePub with their sizes."""
 
 PACKAGE_DIR = Path(__file__).parent
+
+
+SNAPSHOT_VARIABLE = "BRIEFPUB_CATALOGS_DIGEST"
+"""Set in a build's environment when it builds from the release's snapshot of
+the catalogs: the digest the snapshot must still have."""
+
+
+def catalogs_dir(project: Project, env: dict) -> Path:
+    """The catalogs a build reads: the release's snapshot, or ``locale/``."""
+    return project.snapshot_dir if env.get(SNAPSHOT_VARIABLE) else project.locale_dir
 
 
 @dataclass(frozen=True)
@@ -105,7 +119,8 @@ def inputs_digest(project: Project, language: Language, fmt: str, incomplete: bo
 
     paths = [p for p in _files(project.source_dir) if "_build" not in p.relative_to(project.root).parts]
     # The HTML edition's status page reports every language's catalogs.
-    catalogs = project.locale_dir if fmt == "html" else project.locale_dir / language.code
+    catalogs = catalogs_dir(project, env)
+    catalogs = catalogs if fmt == "html" else catalogs / language.code
     paths += _files(catalogs, "*.po") + _files(PACKAGE_DIR)
     try:
         paths += [face.path for face in project.publication.fonts(language).faces()]
@@ -153,6 +168,11 @@ def run_sphinx(project: Project, language: Language, fmt: str, incomplete: bool 
     ``ready``, if given, is called once Sphinx is set up (configuration read,
     previous environment loaded) and before it reads anything: the preview
     prepares a build this far ahead and waits there for the next save.
+
+    An edition that takes longer than ``briefpub_time_limit`` seconds is
+    stopped; one that fails leaves nothing a later run could reuse
+    (:func:`forget_failed`).  Inside a release, the edition is built from the
+    catalogs' snapshot, whose digest is verified before and after.
     """
     from sphinx.application import Sphinx
     from sphinx.util.docutils import docutils_namespace, patch_docutils
@@ -160,24 +180,92 @@ def run_sphinx(project: Project, language: Language, fmt: str, incomplete: bool 
     started = time.perf_counter()
     log = io.StringIO()
     returncode = 1
+    overrides = {**catalog_overrides(project), **(overrides or {})}
     try:
+        verify_snapshot(project)
         with patch_docutils(project.source_dir), docutils_namespace():
             app = Sphinx(
                 srcdir=project.source_dir, confdir=project.source_dir,
                 outdir=project.output_dir(language, fmt), doctreedir=project.doctree_dir(language),
                 buildername=fmt,
-                confoverrides={"language": language.code, "briefpub_incomplete": incomplete, **(overrides or {})},
+                confoverrides={"language": language.code, "briefpub_incomplete": incomplete, **overrides},
                 status=None, warning=log, warningiserror=True,
             )
             if ready is not None:
                 ready()
                 started = time.perf_counter()
-            app.build()
+            with time_limit(app.config.briefpub_time_limit):
+                app.build()
             returncode = app.statuscode
+        verify_snapshot(project)
+    except TimeLimitExceeded:
+        log.write(f"the {fmt} edition in {language.english_name} was stopped after "
+                  f"{app.config.briefpub_time_limit} s: a translation may hold an enormous message "
+                  f"(`briefpub check --lang {language.code}` names it); if the publication simply needs "
+                  "longer, raise briefpub_time_limit in docs/conf.py\n")
+        returncode = 1
     except Exception as error:  # Sphinx reports everything as exceptions of many kinds
         log.write(explain(error) + "\n")
+        returncode = 1
+    if returncode != 0:
+        forget_failed(project, language, fmt)
     return Result(language, fmt, project.output_dir(language, fmt), time.perf_counter() - started,
                   returncode, log.getvalue().strip())
+
+
+def catalog_overrides(project: Project) -> dict:
+    """Inside a release, Sphinx reads the catalogs from their snapshot; its
+    messages still name the files under ``locale/``."""
+    if not os.environ.get(SNAPSHOT_VARIABLE):
+        return {}
+    # The theme's shipped catalogs stay after the project's (briefpub.config).
+    return {"locale_dirs": [str(project.snapshot_dir.resolve()), str(project.theme_locale_dir.resolve())],
+            "briefpub_catalog_origin": str(project.locale_dir.resolve())}
+
+
+def verify_snapshot(project: Project) -> None:
+    from briefpub import snapshot
+
+    expected = os.environ.get(SNAPSHOT_VARIABLE)
+    if expected:
+        snapshot.Snapshot(project.snapshot_dir, project.locale_dir, expected).verify()
+
+
+def forget_failed(project: Project, language: Language, fmt: str) -> None:
+    """A failed edition leaves no state that a later run could take for a
+    good build: the language's saved environment and doctrees (a later run
+    would skip reading the message that failed), and the edition's manifest
+    and build info (publishing would take it for built)."""
+    shutil.rmtree(project.doctree_dir(language), ignore_errors=True)
+    output = project.output_dir(language, fmt)
+    for name in (MANIFEST, ".buildinfo"):
+        with contextlib.suppress(OSError):
+            (output / name).unlink()
+
+
+class TimeLimitExceeded(BaseException):
+    """An edition took longer than its time limit.  A BaseException, so that
+    no ``except Exception`` inside Sphinx or WeasyPrint swallows it."""
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float):
+    """Stop what runs inside after ``seconds`` (a timer signal; only in the
+    main thread, where builds run: the workers and the preview's builds)."""
+    if not seconds or seconds <= 0 or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum, frame):
+        raise TimeLimitExceeded
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def extract(project: Project) -> Result:
@@ -281,14 +369,20 @@ def build(
     jobs: int | None = None,
     force: bool = False,
     on_event: Event | None = None,
+    catalogs: str | None = None,
 ) -> list[Result]:
     """Build every (language, format) that is out of date, one worker process
-    per language, ``jobs`` at a time (default: every core)."""
+    per language, ``jobs`` at a time (default: every core).  ``catalogs``, the
+    digest of a snapshot taken with :func:`briefpub.snapshot.take`, makes
+    every edition build from that snapshot."""
     for fmt in formats:
         if fmt not in FORMATS:
             raise ValueError(f"unknown format {fmt!r}: briefpub builds {', '.join(FORMATS)}")
     formats = [fmt for fmt in FORMATS if fmt in formats]
     env = build_environment(project)
+    env.pop(SNAPSHOT_VARIABLE, None)
+    if catalogs:
+        env[SNAPSHOT_VARIABLE] = catalogs
     notify = on_event or (lambda *args: None)
     results: dict[tuple[str, str], Result] = {}
     plans: dict[str, list[tuple[str, str]]] = {}

@@ -1,31 +1,37 @@
 """The translation catalogs under ``locale/``: reading them, bringing them up to
 date with the source, and keeping their headers right for their language.
 
-Reading and writing go through Babel; merging with the extracted templates is
-sphinx-intl's (which is Babel's).  This module adds what neither does for us:
-headers that name the language's team and plural rule, the previous msgid of
-a changed entry, files left alone when nothing changed, and the layout of
-``locale/``.
+Reading goes through Babel.  Merging with the extracted templates and
+writing work entry by entry (:mod:`briefpub.merging`, :mod:`briefpub.pofile`):
+whichever tool last wrote a catalog, an update changes only the entries and
+header fields whose content changed, writes them in GNU gettext's layout, and
+writes every catalog or none.
 """
 
 from __future__ import annotations
 
-import copy
+import codecs
+import contextlib
 import datetime as dt
+import fcntl
 import io
+import os
 import re
-from dataclasses import dataclass
+import stat
+import tempfile
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
-from babel.messages.pofile import denormalize, read_po, write_po
-from sphinx_intl import catalog as sphinx_intl_catalog
+from babel.messages.pofile import read_po
 
+from briefpub import merging, pofile
 from briefpub.languages import Language
 from briefpub.problems import ERROR, Problem
 
-LINE_WIDTH = 76
-"""Wrapping of msgid/msgstr lines: sphinx-intl's, so both tools agree."""
+LINE_WIDTH = pofile.gnuwrap.PAGE_WIDTH
+"""Wrapping of the entries briefpub writes: GNU gettext's, so that msgcat and
+Poedit leave them as they are."""
 
 
 def catalog_dir(locale_dir: Path, language: Language) -> Path:
@@ -33,7 +39,143 @@ def catalog_dir(locale_dir: Path, language: Language) -> Path:
 
 
 def po_files(locale_dir: Path, language: Language) -> list[Path]:
-    return sorted(catalog_dir(locale_dir, language).rglob("*.po"))
+    """A language's catalogs that are safe to read (see :func:`scan`)."""
+    return scan(locale_dir, language)[0]
+
+
+# --- what may be read at all ------------------------------------------------------------
+#
+# A catalog comes from a volunteer; a symbolic link in a pull request can point
+# anywhere on the build machine.  Nothing under locale/ is opened unless it is a
+# regular file (a FIFO blocks, a device never ends) inside the project, and a
+# refused file is never read, so no message can quote it.
+
+MAX_CATALOG_BYTES = 16 * 1024 * 1024
+"""The largest catalog briefpub reads: far above any brief's (the 50 × benchmark
+brief's catalogs are under 1 MB), far below what would exhaust memory."""
+
+
+class Refused(Exception):
+    """A path under locale/ that is not read: why, for a person."""
+
+    def __init__(self, path: Path, reason: str, rule: str = "file"):
+        self.path, self.reason, self.rule = Path(path), reason, rule
+        super().__init__(f"{path}: {reason}")
+
+    def problem(self) -> Problem:
+        return Problem(self.path, 0, ERROR, self.rule, self.reason)
+
+
+_KINDS = (
+    (stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"), (stat.S_ISDIR, "a folder"),
+)
+
+
+def _not_a_file(path: Path, mode: int) -> Refused:
+    kind = next((name for test, name in _KINDS if test(mode)), "something else")
+    return Refused(path, f"this is {kind}, not a regular file; nothing was read from it: a catalog must be "
+                         "a regular .po file")
+
+
+def project_roots(locale_dir: Path) -> tuple[Path, ...]:
+    """Where a path under ``locale_dir`` may lead: the project that holds
+    locale/ (its parent folder), and locale/ itself wherever it really is."""
+    locale_dir = Path(locale_dir).absolute()
+    return tuple(dict.fromkeys((locale_dir.parent.resolve(), locale_dir.resolve())))
+
+
+def check_link(path: Path, roots: tuple[Path, ...]) -> None:
+    """Refuse ``path`` if it is a symbolic link leading out of the project
+    (or nowhere); the link's target is named, its content is never read."""
+    path = Path(path)
+    if not path.is_symlink():
+        return
+    try:
+        target = path.resolve(strict=True)
+    except (OSError, RuntimeError):
+        raise Refused(path, f"this is a symbolic link to {os.readlink(path)!r}, which does not exist or "
+                            "loops: replace the link with the file or folder itself") from None
+    if not any(target.is_relative_to(root) for root in roots):
+        raise Refused(path, f"this is a symbolic link to {target}, outside the project; nothing was read "
+                            "from it: catalogs and their folders must be inside the project, so replace the "
+                            "link with the file or folder itself")
+
+
+def read_bytes(path: Path, limit: int = MAX_CATALOG_BYTES) -> bytes:
+    """The bytes of a catalog, if it is a regular file of at most ``limit``
+    bytes; otherwise :class:`Refused`, without reading anything.
+
+    The file is opened without blocking and checked after opening, so a file
+    swapped for a FIFO or a device between a check and the read is refused too.
+    """
+    path = Path(path)
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as error:
+        raise Refused(path, f"cannot read the catalog: {error.strerror}", "syntax") from None
+    with os.fdopen(descriptor, "rb") as file:
+        info = os.fstat(descriptor)
+        if not stat.S_ISREG(info.st_mode):
+            raise _not_a_file(path, info.st_mode)
+        if info.st_size > limit:
+            raise Refused(path, f"the catalog is {info.st_size / 2**20:.1f} MiB, over the limit of "
+                                f"{limit // 2**20} MiB: split the document, or check that this is the "
+                                "right file", "bounds")
+        data = file.read(limit + 1)
+    if len(data) > limit:  # it grew while being read
+        raise Refused(path, f"the catalog is over the limit of {limit // 2**20} MiB", "bounds")
+    return data
+
+
+def scan(locale_dir: Path, language: Language) -> tuple[list[Path], list[Problem]]:
+    """A language's catalogs (``*.po`` under ``LC_MESSAGES``, in sub-folders
+    too) that may be read, and a problem for everything refused: links out of
+    the project, FIFOs, devices, sockets.  Folders linked out of the project
+    are not entered, so a link to ``/`` costs nothing."""
+    roots = project_roots(locale_dir)
+    top = catalog_dir(locale_dir, language)
+    found: list[Path] = []
+    try:
+        for folder in (top.parent, top):
+            check_link(folder, roots)
+    except Refused as refused:
+        return [], [refused.problem()]
+    if not top.is_dir():
+        return [], []
+    problems: list[Problem] = []
+    seen: set[tuple[int, int]] = set()
+    folders = [top]
+    while folders:
+        folder = folders.pop()
+        info = folder.stat()
+        if (info.st_dev, info.st_ino) in seen:
+            continue  # a link back to a folder already scanned
+        seen.add((info.st_dev, info.st_ino))
+        try:
+            children = sorted(os.scandir(folder), key=lambda child: child.name)
+        except OSError as error:
+            problems.append(Problem(folder, 0, ERROR, "file", f"cannot list the folder: {error.strerror}"))
+            continue
+        for child in children:
+            path = folder / child.name
+            try:
+                check_link(path, roots)
+                mode = path.stat().st_mode
+            except Refused as refused:
+                if child.name.endswith(".po") or child.is_dir():
+                    problems.append(refused.problem())
+                continue
+            except OSError:
+                continue
+            if stat.S_ISDIR(mode):
+                folders.append(path)
+            elif child.name.endswith(".po"):
+                if stat.S_ISREG(mode):
+                    found.append(path)
+                else:
+                    problems.append(_not_a_file(path, mode).problem())
+    return sorted(found), problems
 
 
 THEME_DOMAIN = "sphinx"
@@ -47,9 +189,10 @@ def document_name(locale_dir: Path, language: Language, path: Path) -> str | Non
     return None if name == THEME_DOMAIN else name
 
 
-def read(path: Path) -> Catalog:
-    """Read a catalog that is known to be well formed (see :func:`parse`)."""
-    data = Path(path).read_bytes()
+def read(path: Path, data: bytes | None = None) -> Catalog:
+    """Read a catalog that is known to be well formed (see :func:`parse`);
+    ``data``, if given, is its content, already read."""
+    data = read_bytes(path) if data is None else data
     catalog = read_po(io.BytesIO(data), charset="utf-8", abort_invalid=True)
     for msgid, previous in _previous_ids(data.decode("utf-8", errors="replace")).items():
         if msgid in catalog:
@@ -82,6 +225,21 @@ def _string_error(text: str) -> str | None:
     return "unterminated string: the closing quote is missing"
 
 
+_PREVIOUS = re.compile(r"#~?\|\s*(?:(msgctxt|msgid|msgid_plural)\s+)?(.*)$")
+
+
+def _previous_problems(path: Path, number: int, line: str) -> list[Problem]:
+    """A previous msgid (``#| msgid "…"``, ``#| "…"``) must be PO strings,
+    one a line, as msgfmt, msgcat, polib and translate-toolkit read them."""
+    keyword, rest = _PREVIOUS.match(line).groups()
+    error = _string_error(rest)
+    if error is None:
+        return []
+    return [Problem(path, number, ERROR, "syntax",
+                    f"#| {keyword or 'previous msgid'}: {error}; `briefpub update` rewrites a previous msgid "
+                    "in gettext's layout")]
+
+
 def syntax_problems(path: Path, text: str) -> list[Problem]:
     """What makes a catalog unreadable, line by line.
 
@@ -110,10 +268,13 @@ def syntax_problems(path: Path, text: str) -> list[Problem]:
         entry_id, context = None, None
 
     current: list[str] | None = None
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(text.split("\n"), start=1):  # gettext ends a line at LF only
         stripped = line.strip()
         if not stripped:
             expecting_string = False
+            continue
+        if stripped.startswith(("#|", "#~|")):
+            problems += _previous_problems(path, number, stripped)
             continue
         if stripped.startswith("#"):
             match = _KEYWORD.match(stripped) if stripped.startswith("#~") else None
@@ -162,70 +323,121 @@ def parse(path: Path) -> tuple[Catalog | None, list[Problem]]:
     problem that stands in the way, each with its line."""
     path = Path(path)
     try:
-        data = path.read_bytes()
-    except OSError as error:
-        return None, [Problem(path, 0, ERROR, "syntax", f"cannot read the catalog: {error.strerror}")]
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
-        return None, [Problem(
-            path, line, ERROR, "encoding",
-            f"invalid UTF-8 (byte 0x{data[error.start]:02x} at column {column}): "
-            "save the file as UTF-8 (in Poedit: Catalog → Properties → Encoding)",
-        )]
-    problems = syntax_problems(path, text)
+        data = read_bytes(path)
+    except Refused as refused:
+        return None, [refused.problem()]
+    problems = byte_problems(path, data)
+    if any(problem.rule == "encoding" for problem in problems):
+        return None, problems
+    text = data.decode("utf-8")
+    problems += syntax_problems(path, text)
     if problems:
         return None, problems
     try:
-        return read(path), []
+        return read(path, data), []
     except Exception as error:  # Babel's reader has no single error type
         line = getattr(error, "lineno", 0) or 0
         return None, [Problem(path, line, ERROR, "syntax", f"unreadable catalog: {error}")]
 
 
+_BOMS = (
+    (b"\xef\xbb\xbf", None),
+    (b"\xff\xfe", "UTF-16"), (b"\xfe\xff", "UTF-16"),
+)
+_CHARSET = re.compile(r'^"Content-Type:[^"]*?charset=([^\s;"\\]+)', re.MULTILINE | re.IGNORECASE)
+
+
+def byte_problems(path: Path, data: bytes) -> list[Problem]:
+    """What is wrong with a catalog's bytes before it can be read as text,
+    each named for what it is: an empty file, a byte-order mark, line endings
+    gettext does not know, a charset other than UTF-8, invalid UTF-8.  A
+    problem of rule ``encoding`` means the text cannot be read at all."""
+    if not data.strip():
+        return [Problem(path, 1, ERROR, "syntax",
+                        "the catalog is empty: run `make update-po` to write it anew from the source, "
+                        "or delete it")]
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            if encoding:
+                return [Problem(path, 1, ERROR, "encoding",
+                                f"the file is {encoding} (it starts with a {encoding} byte-order mark): "
+                                "save it as UTF-8")]
+            return [Problem(path, 1, ERROR, "encoding",
+                            "the file starts with a byte-order mark (BOM, bytes EF BB BF), which gettext "
+                            "tools such as msgfmt refuse; it is harmless to remove: save the file as UTF-8 "
+                            f"without BOM, or run `sed -i '1s/^\\xEF\\xBB\\xBF//' {path}`")]
+    if b"\r" in data and b"\n" not in data:
+        return [Problem(path, 1, ERROR, "encoding",
+                        "the lines end with a carriage return only (CR, the line ending of old Mac OS), "
+                        "which gettext tools read as one single line: save the file with LF (Unix) or "
+                        "CRLF (Windows) line endings")]
+    text = data.decode("utf-8", errors="replace")
+    problems = []
+    declared = _CHARSET.search(text)
+    if declared:
+        problems += _charset_problems(path, data, text, declared)
+        if problems and problems[0].rule == "encoding":
+            return problems
+    lone = re.search(b"\r(?!\n)", data)
+    if lone:
+        problems.append(Problem(path, data.count(b"\n", 0, lone.start()) + 1, ERROR, "syntax",
+                                "a carriage return (CR) without a line feed: gettext tools do not end a line "
+                                "there; join the line or end it with LF"))
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        problems.append(Problem(
+            path, line, ERROR, "encoding",
+            f"invalid UTF-8 (byte 0x{data[error.start]:02x} at column {column}): "
+            "save the file as UTF-8 (in Poedit: Catalog → Properties → Encoding)",
+        ))
+    return problems
+
+
+def _charset_problems(path: Path, data: bytes, text: str, declared: re.Match) -> list[Problem]:
+    """The ``charset`` of the header, held against the bytes of the file."""
+    name = declared.group(1)
+    line = text.count("\n", 0, declared.start()) + 1
+    try:
+        codec = codecs.lookup(name).name
+    except LookupError:
+        return [Problem(path, line, ERROR, "header",
+                        f"the header declares charset={name}, which is no known encoding: "
+                        "set Content-Type to 'text/plain; charset=UTF-8'")]
+    if codec == "utf-8":
+        return []
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    else:
+        return [Problem(path, line, ERROR, "header",
+                        f"the header declares charset={name} but the file is UTF-8: gettext would read every "
+                        "letter wrong; set Content-Type to 'text/plain; charset=UTF-8'")]
+    return [Problem(path, line, ERROR, "encoding",
+                    f"the file is encoded in {name}, as its header says; catalogs must be UTF-8: convert it "
+                    f"with `msgconv --to-code=UTF-8 {path} -o {path}` (or in Poedit: Catalog → Properties → "
+                    "Encoding)")]
+
+
 def _previous_ids(text: str) -> dict[str, str]:
-    """The ``#| msgid`` of each fuzzy entry, which Babel's reader skips.
-
-    Without it, rewriting a catalog would throw away what a translator needs
-    to see how the source of a fuzzy entry changed.
-    """
-    found: dict[str, str] = {}
-    previous: str | None = None
-    lines = text.splitlines()
-    index = 0
-
-    def quoted(first: str, prefix: str) -> str:
-        nonlocal index
-        parts = [first]
-        index += 1
-        while index < len(lines) and lines[index].startswith(prefix + '"'):
-            parts.append(lines[index][len(prefix):])
-            index += 1
-        return denormalize("\n".join(parts))
-
-    while index < len(lines):
-        line = lines[index]
-        if line.startswith("#| msgid "):
-            previous = quoted(line[len("#| msgid "):], "#| ")
-        elif line.startswith("msgid ") and previous is not None:
-            found[quoted(line[len("msgid "):], "")] = previous
-            previous = None
-        else:
-            if not line.strip():
-                previous = None
-            index += 1
-    return found
+    """The ``#| msgid`` of each entry without a context, which Babel's reader
+    reads as a translator comment."""
+    try:
+        entries = pofile.parse(text).entries
+    except pofile.PoSyntaxError:
+        return {}
+    return {entry.msgid: entry.previous_msgid for entry in entries
+            if entry.previous_msgid is not None and entry.msgctxt is None and not entry.obsolete}
 
 
 def write(path: Path, catalog: Catalog) -> None:
-    """Write a catalog in one step: a crash mid-write never leaves half a file."""
+    """Save a catalog as read and changed through Babel: only the entries
+    that differ from the file are written anew, in GNU gettext's layout."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.partial")
-    partial.write_bytes(_serialise(catalog))
-    partial.replace(path)
+    write_all({path: _serialise(catalog, _read_text(path))})
 
 
 @dataclass(frozen=True)
@@ -259,40 +471,6 @@ def completeness(catalog: Catalog) -> Completeness:
     return Completeness(**counts)
 
 
-def fix_header(catalog: Catalog, language: Language, now: dt.datetime) -> bool:
-    """Give a catalog the header of its language; return whether it changed.
-
-    sphinx-intl copies the template's header, which is marked fuzzy and names
-    no team; Poedit and Weblate read these fields, and msgfmt --check insists
-    on them.
-    """
-    changed = False
-    if catalog.header_comment.startswith("# SOME DESCRIPTIVE TITLE"):
-        catalog.header_comment = (
-            f"# {language.english_name} translation of “{catalog.project}”.\n"
-            f"# This file is distributed under the same license as the publication."
-        )
-        changed = True
-    if catalog.fuzzy:
-        catalog.fuzzy = False
-        changed = True
-    if str(catalog.locale) != language.code:
-        catalog.locale = language.code
-        changed = True
-    if catalog.language_team != language.team:
-        catalog.language_team = language.team
-        changed = True
-    if catalog.plural_forms != language.plural_forms:
-        # Babel derives Plural-Forms from the locale; a differing value was
-        # typed into the file by hand and is put right here.
-        catalog._num_plurals, catalog._plural_expr = None, None
-        changed = True
-    if not isinstance(catalog.revision_date, dt.datetime):
-        catalog.revision_date = now
-        changed = True
-    return changed
-
-
 class CatalogError(Exception):
     """A catalog too broken to work on; nothing was written."""
 
@@ -312,55 +490,280 @@ class Update:
     """Entries no longer in the source, kept at the end of the file."""
 
 
-def _serialise(catalog: Catalog) -> bytes:
-    buffer = io.BytesIO()
-    write_po(buffer, catalog, width=LINE_WIDTH, include_previous=True)
-    return buffer.getvalue()
+
+# --- the header ---------------------------------------------------------------------
+
+UNSET = {"", "LANGUAGE <LL@li.org>", "FULL NAME <EMAIL@ADDRESS>", "YEAR-MO-DA HO:MI+ZONE"}
+"""Values of a template's header that mean 'not filled in yet'."""
+
+POEDIT_BASEPATH = "../../.."
+"""From ``locale/<lang>/LC_MESSAGES/`` to the repository root, where the
+references (``#: docs/index.md:33``) start."""
 
 
-def merge(template: Catalog, path: Path, language: Language, now: dt.datetime) -> Update:
-    """Merge one extracted template into one language's catalog.
+def header_for(language: Language, fields: dict[str, str], template: dict[str, str], now: dt.datetime,
+               messages_changed: bool) -> dict[str, str]:
+    """The header fields a catalog should have: those a translator or their
+    tool set are kept; what is missing or still a template's placeholder is
+    filled in; ``Language`` and ``Plural-Forms`` are the language's; the
+    template's creation date only when the messages changed."""
+    fields = dict(fields)
 
-    The merge is sphinx-intl's (Babel's ``Catalog.update``): translations are
-    kept, an entry whose source changed comes back fuzzy, removed entries
-    become obsolete.  What we add: the previous msgid is written out
-    (``#| msgid``) so the translator sees what changed, the header is that of
-    the language, and a catalog whose messages did not change is not
-    rewritten at all, not even for a new POT-Creation-Date.
-    """
-    if path.exists():
-        old = path.read_bytes()
-        catalog, problems = parse(path)
-        if catalog is None:
-            raise CatalogError(problems)
-        created = catalog.creation_date
-        fuzzy_before = {m.id for m in catalog if m.fuzzy}
-        sphinx_intl_catalog.update_with_fuzzy(catalog, template)
-        fix_header(catalog, language, now)
-        newly_fuzzy = sum(1 for m in catalog if m.id and m.fuzzy and m.id not in fuzzy_before)
-        candidate = catalog.creation_date
-        catalog.creation_date = created
-        if _serialise(catalog) == old:
-            return Update(path, "unchanged", 0, len(catalog.obsolete))
-        catalog.creation_date = candidate
-        status = "updated"
-    else:
-        catalog = copy.deepcopy(template)
-        catalog.locale = language.code
-        fix_header(catalog, language, now)
-        status = "created"
-        newly_fuzzy = 0
-    write(path, catalog)
-    return Update(path, status, newly_fuzzy, len(catalog.obsolete))
+    def fill(name: str, value: str) -> None:
+        if fields.get(name, "") in UNSET:
+            fields[name] = value
+
+    for name in ("Project-Id-Version", "Report-Msgid-Bugs-To"):
+        if name not in fields:
+            fields[name] = template.get(name, "")
+    if messages_changed or fields.get("POT-Creation-Date", "") in UNSET:
+        fields["POT-Creation-Date"] = template.get("POT-Creation-Date", now.strftime("%Y-%m-%d %H:%M%z"))
+    fill("PO-Revision-Date", now.strftime("%Y-%m-%d %H:%M%z"))
+    fill("Last-Translator", template.get("Last-Translator", ""))
+    fill("Language-Team", language.team)
+    fields["Language"] = language.code
+    fill("MIME-Version", "1.0")
+    fill("Content-Type", "text/plain; charset=UTF-8")
+    fill("Content-Transfer-Encoding", "8bit")
+    if "".join(fields.get("Plural-Forms", "").split()) != "".join(language.plural_forms.split()):
+        fields["Plural-Forms"] = language.plural_forms
+    fill("X-Poedit-Basepath", POEDIT_BASEPATH)
+    fill("X-Poedit-SearchPath-0", "docs")
+    return fields
+
+
+def _header_comments(comments: list[str], language: Language, project: str) -> list[str]:
+    if comments and not comments[0].startswith("SOME DESCRIPTIVE TITLE"):
+        return comments
+    return [f"{language.english_name} translation of “{project}”.",
+            "This file is distributed under the same license as the publication."]
+
+
+def _merged_header(old: pofile.Entry | None, template: pofile.Entry | None, language: Language,
+                   now: dt.datetime, messages_changed: bool) -> pofile.Entry:
+    template_fields = pofile.header_fields(template) if template else {}
+    project = template_fields.get("Project-Id-Version", "").rsplit(" ", 1)[0]
+    base = old or pofile.Entry(msgid="", msgstr=[""])
+    fields = header_for(language, pofile.header_fields(base), template_fields, now, messages_changed)
+    comments = _header_comments(base.comments, language, project)
+    flags = [flag for flag in base.flags if flag != "fuzzy"]
+    return pofile.edit_header(base, fields, comments, flags)
+
+
+# --- merging ------------------------------------------------------------------------
+
+
+def _read_text(path: Path) -> str | None:
+    """A catalog's text; None when there is none yet."""
+    try:
+        return path.read_bytes().decode("utf-8")
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    except OSError as error:
+        raise CatalogError([Problem(path, 0, ERROR, "syntax", f"cannot read the catalog: {error.strerror}")]) from None
+
+
+def _previous_lines(text: str) -> set[int]:
+    return {number for number, line in enumerate(text.splitlines(), start=1) if line.startswith("#|")}
+
+
+def _load(path: Path) -> pofile.PoFile:
+    """A catalog to merge into; :class:`CatalogError` with every problem when
+    it cannot be read.  A previous msgid that an earlier briefpub wrote
+    re-wrapped as comment text is read and written back in gettext's layout."""
+    _, problems = parse(path)
+    text = _read_text(path)
+    previous = _previous_lines(text) if text is not None else set()
+    problems = [problem for problem in problems if problem.line not in previous]
+    if problems:
+        raise CatalogError(problems)
+    try:
+        return pofile.parse(text)
+    except pofile.PoSyntaxError as error:
+        raise CatalogError([Problem(path, error.line, ERROR, "syntax", error.message)]) from None
+
+
+def merge(template: pofile.PoFile, path: Path, language: Language, now: dt.datetime) -> tuple[Update, bytes | None]:
+    """Merge one extracted template into one language's catalog: the update,
+    and the catalog's new content (None when it stays as it is)."""
+    text = _read_text(path)
+    old = _load(path) if text is not None else pofile.PoFile([])
+    body_before = [entry for entry in old.entries if not entry.is_header]
+    result = merging.merge(body_before, [entry for entry in template.entries if not entry.is_header])
+    messages_changed = (len(result.entries) != len(body_before)
+                        or any(entry.text is None for entry in result.entries))
+    header = _merged_header(old.header, template.header, language, now, messages_changed or text is None)
+    new = pofile.PoFile([header] + result.entries, old.trailer).render()
+    if text is None:
+        return Update(path, "created", 0, result.obsolete), new.encode("utf-8")
+    if new == text:
+        return Update(path, "unchanged", 0, result.obsolete), None
+    return Update(path, "updated", result.fuzzy, result.obsolete), new.encode("utf-8")
 
 
 def update(pot_dir: Path, locale_dir: Path, langs: list[Language]) -> list[Update]:
-    """Merge every extracted template into every language's catalogs."""
+    """Merge every extracted template into every language's catalogs: every
+    catalog is merged first, then all that changed are written together, or
+    none (:class:`CatalogError`, :class:`CatalogWriteError`)."""
     now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
-    results = []
+    results, changes, problems = [], {}, []
     for pot in sorted(Path(pot_dir).glob("*.pot")):
-        template = read(pot)
+        template = pofile.parse(pot.read_text(encoding="utf-8"))
         for language in langs:
             path = catalog_dir(locale_dir, language) / f"{pot.stem}.po"
-            results.append(merge(template, path, language, now))
+            try:
+                result, content = merge(template, path, language, now)
+            except CatalogError as error:
+                problems += error.problems
+                continue
+            results.append(result)
+            if content is not None:
+                changes[path] = content
+    if problems:
+        raise CatalogError(problems)
+    write_all(changes)
     return results
+
+
+# --- writing, all or nothing ----------------------------------------------------------
+
+
+class CatalogWriteError(Exception):
+    """A catalog that could not be written; no catalog was changed."""
+
+    def __init__(self, path: Path, error: OSError):
+        self.path = path
+        reason = error.strerror or str(error)
+        super().__init__(f"{path}: cannot write the catalog ({reason}): no catalog was changed; "
+                         "make the file and its folder writable and run the update again")
+
+
+def _temporary_copy(path: Path, content: bytes, created_dirs: list[Path]) -> Path:
+    """``content`` in a new file of its own beside ``path``, with ``path``'s permissions."""
+    missing = [parent for parent in [path.parent, *path.parent.parents] if not parent.exists()]
+    for folder in reversed(missing):
+        folder.mkdir()
+        created_dirs.append(folder)
+    if path.exists():
+        with open(path, "r+b"):  # an immutable or read-only catalog fails here, before anything changed
+            pass
+        mode = stat.S_IMODE(path.stat().st_mode)
+    else:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(content)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(name, mode)
+    except BaseException:
+        os.unlink(name)
+        raise
+    return Path(name)
+
+
+def write_all(changes: dict[Path, bytes]) -> None:
+    """Write several catalogs together: each into a temporary file of its
+    own first, then each put in place; if any step fails, the catalogs
+    already replaced get their old content back and :class:`CatalogWriteError`
+    names the file that could not be written."""
+    temporary: dict[Path, Path] = {}
+    created_dirs: list[Path] = []
+    old = {path: path.read_bytes() if path.exists() else None for path in changes}
+    replaced: list[Path] = []
+    current = None
+    try:
+        for current, content in changes.items():
+            temporary[current] = _temporary_copy(current, content, created_dirs)
+        for current, copy_path in temporary.items():
+            os.replace(copy_path, current)
+            replaced.append(current)
+    except OSError as error:
+        for path in replaced:
+            if old[path] is None:
+                path.unlink(missing_ok=True)
+            else:
+                os.replace(_temporary_copy(path, old[path], []), path)
+        for path, copy_path in temporary.items():
+            if path not in replaced:
+                copy_path.unlink(missing_ok=True)
+        for folder in reversed(created_dirs):
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        raise CatalogWriteError(current, error) from None
+
+
+@contextlib.contextmanager
+def update_lock(folder: Path, on_wait=None):
+    """One ``update`` at a time in a project (the extraction included): a
+    second one waits for the first."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / ".update.lock", "a+", encoding="utf-8") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if on_wait:
+                on_wait()
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+# --- Babel's catalogs, written the same way ---------------------------------------------
+
+
+def _entry_from_babel(message, obsolete: bool = False) -> pofile.Entry:
+    plural = isinstance(message.id, (list, tuple))
+    strings = message.string if isinstance(message.string, (list, tuple)) else [message.string or ""]
+    previous = list(message.previous_id or [])
+    return pofile.Entry(
+        msgid=message.id[0] if plural else message.id,
+        msgid_plural=message.id[1] if plural else None,
+        msgstr=[text or "" for text in strings],
+        msgctxt=message.context,
+        comments=[comment for comment in message.user_comments if not comment.startswith("|")],
+        extracted=list(message.auto_comments),
+        references=[f"{file}:{line}" if line is not None else file for file, line in message.locations],
+        flags=(["fuzzy"] if message.fuzzy else []) + sorted(f for f in message.flags if f != "fuzzy"),
+        previous_msgid=previous[0] if previous else None,
+        previous_msgid_plural=previous[1] if len(previous) > 1 else None,
+        obsolete=obsolete,
+    )
+
+
+def _as_babel_sees(entry: pofile.Entry) -> pofile.Entry:
+    """What of an entry survives Babel's reader: comments stripped, flags
+    unordered, no previous context."""
+    flags = (["fuzzy"] if entry.fuzzy else []) + sorted(f for f in entry.flags if f != "fuzzy")
+    return replace(entry, comments=[c.strip() for c in entry.comments], extracted=[c.strip() for c in entry.extracted
+                                                                                   if c.strip()],
+                   flags=flags, previous_msgctxt=None, text=None)
+
+
+def _serialise(catalog: Catalog, old_text: str | None = None) -> bytes:
+    """A Babel catalog as a PO file: against the file it was read from
+    (``old_text``), an entry that Babel read and gives back unchanged keeps
+    its text, the header its fields."""
+    entries = [_entry_from_babel(m) for m in catalog if m.id] + \
+        [_entry_from_babel(m, obsolete=True) for m in catalog.obsolete.values()]
+    old = pofile.parse(old_text) if old_text is not None else pofile.PoFile([])
+    before = {(e.obsolete, e.key): e for e in old.entries if not e.is_header}
+    kept = []
+    for entry in entries:
+        known = before.get((entry.obsolete, entry.key))
+        kept.append(known if known is not None and _as_babel_sees(known) == entry else entry)
+    babel_fields = dict(catalog.mime_headers)
+    if old.header is not None:
+        fields = pofile.header_fields(old.header)
+        fields.update({name: value for name, value in babel_fields.items() if name in fields})
+        header = pofile.edit_header(old.header, fields, old.header.comments, old.header.flags)
+    else:
+        babel_fields.pop("Generated-By", None)
+        header = pofile.Entry(msgid="", msgstr=["".join(f"{n}: {v}\n" for n, v in babel_fields.items())],
+                              comments=catalog.header_comment.lstrip("# ").splitlines())
+    return pofile.PoFile([header] + kept, old.trailer).render().encode("utf-8")

@@ -9,8 +9,10 @@ publishing: untranslated and fuzzy entries become errors.
 
 from __future__ import annotations
 
+import functools
 import gettext
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
@@ -18,11 +20,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
-from markdown_it import MarkdownIt
-from mdit_py_plugins.myst_role import myst_role_plugin
-from mdit_py_plugins.substitution import substitution_plugin
 
-from briefpub import catalogs, languages, terminology
+from briefpub import catalogs, languages, markup, sources, terminology
 from briefpub.languages import Language
 from briefpub.publication import Publication
 from briefpub.problems import ERROR, WARNING, Problem
@@ -42,6 +41,8 @@ class Entry:
     flags: frozenset[str] = frozenset()
     """The entry's flags (``#, fuzzy, ignore-terminology``): with
     ``ignore-<rule>`` a translator accepts that rule's finding for this entry."""
+    plural: bool = False
+    """Plural forms are joined with NUL (U+0000) in msgid and msgstr."""
 
 
 # --- catalog syntax and headers ---------------------------------------------------
@@ -58,7 +59,11 @@ def header_problems(path: Path, catalog: Catalog, language: Language, release: b
     problems = []
 
     def line_of(field: str) -> int:  # the file is read again only to point at a problem
-        return _header_line(path.read_text(encoding="utf-8"), field)
+        try:
+            text = catalogs.read_bytes(path).decode("utf-8", errors="replace")
+        except catalogs.Refused:
+            return 1  # replaced since it was parsed; the lines are then unknown
+        return _header_line(text, field)
 
     header = dict(catalog.mime_headers)
 
@@ -124,86 +129,94 @@ def completeness_problems(entry: Entry, language: Language, release: bool) -> It
         yield Problem(entry.path, entry.line, severity, "untranslated", "not translated yet")
 
 
+def template_problems(path: Path, catalog: Catalog, template: Catalog | None, language: Language,
+                      release: bool) -> Iterator[Problem]:
+    """A catalog held to the source: every message of its template must be
+    in it, whatever the catalog claims; without the template, a catalog with
+    no message at all is still known to translate nothing."""
+    severity = _unfinished(language, release)
+    effect = "the source text stands" if language.is_source else "the edition would show the English text"
+    if template is None:
+        if not any(message.id for message in catalog):
+            yield Problem(path, 1, severity, "incomplete",
+                          f"the catalog has a header and no messages ({effect}): run `make update-po` to fill it "
+                          "from the source")
+        return
+    missing = [message for message in template if message.id and catalog.get(message.id, message.context) is None]
+    if not missing:
+        return
+    first, count = missing[0], len(missing)
+    shown = _text(first.id)
+    shown = repr(shown[:60] + ("…" if len(shown) > 60 else ""))
+    if first.locations:
+        shown += f" (from {first.locations[0][0]}:{first.locations[0][1]})"
+    what = f"1 message of the source is not in this catalog: {shown}" if count == 1 else \
+        f"{count} messages of the source are not in this catalog, the first {shown}"
+    yield Problem(path, 1, severity, "incomplete",
+                  f"{what}; {effect}: run `make update-po`, then translate {'it' if count == 1 else 'them'}")
+
+
+def _unfinished(language: Language, release: bool) -> str:
+    """How bad a message the source has and a catalog lacks is: the source
+    language's edition shows the source text anyway."""
+    return ERROR if release and not language.is_source else WARNING
+
+
 # --- MyST markup ---------------------------------------------------------------------
+#
+# The whole message, blocks and inline, as Sphinx's MyST parser reads it
+# (briefpub.markup): a translation carries exactly the directives, roles, link
+# and image targets, definitions, footnote and substitution references of its
+# source.  Anything more would be run or linked by the build; anything less
+# loses a reference.
 
-_MARKDOWN = (
-    MarkdownIt("commonmark", {"html": True})
-    .use(myst_role_plugin)
-    .use(substitution_plugin)
+_KINDS = (
+    ("directives", "directives"), ("options", "directive options"), ("roles", "roles"),
+    ("links", "link targets"), ("images", "image targets"), ("definitions", "link definitions and targets"),
+    ("references", "references"), ("footnotes", "footnote references"), ("substitutions", "substitutions"),
+    ("code", "inline code"), ("attributes", "attributes"),
 )
-_FOOTNOTE = re.compile(r"\[\^([^\]\s]+)\]")
-
-
-@dataclass
-class Markup:
-    code: Counter
-    roles: Counter
-    links: Counter
-    substitutions: Counter
-    footnotes: Counter
-    emphasis: int
-    strong: int
-    html: list[str]
-    stray: str
-    """Markup characters left over as text: unbalanced backticks or asterisks."""
-
-
-def markup(text: str) -> Markup:
-    tokens = _MARKDOWN.parseInline(text, {})[0].children or []
-    found = Markup(Counter(), Counter(), Counter(), Counter(), Counter(_FOOTNOTE.findall(text)), 0, 0, [], "")
-    for token in tokens:
-        if token.type == "code_inline":
-            found.code[token.content] += 1
-        elif token.type == "myst_role":
-            target = token.content
-            label = re.search(r"<([^<>]+)>\s*$", target)
-            found.roles[(token.meta.get("name"), label.group(1) if label else target)] += 1
-        elif token.type == "link_open":
-            found.links[token.attrs.get("href", "")] += 1
-        elif token.type == "substitution_inline":
-            found.substitutions[token.content.strip()] += 1
-        elif token.type == "em_open":
-            found.emphasis += 1
-        elif token.type == "strong_open":
-            found.strong += 1
-        elif token.type == "html_inline":
-            found.html.append(token.content)
-        elif token.type == "text":
-            found.stray += "".join(c for c in _FOOTNOTE.sub("", token.content) if c in "`*")
-    return found
-
-
-_RAW_HTML = re.compile(r"<\s*/?\s*[A-Za-z][\w-]*(\s[^<>]*)?/?\s*>|\bon[a-z]+\s*=|javascript:", re.IGNORECASE)
+_SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
+_BLOCK_ADVICE = {
+    "a numbered list": "a number followed by '.' or ')' at the start is read as a list: put a backslash before "
+                       "the dot, as in '2020\\.'",
+    "a bulleted list": "a '-', '+' or '*' and a space at the start is read as a list: write it as '\\-'",
+    "a heading": "a '#' at the start is read as a heading: write it as '\\#'",
+    "an indented code block": "remove the spaces at the start",
+    "a block quote": "a '>' at the start is read as a quotation: write it as '\\>'",
+}
 
 
 def markup_problems(entry: Entry, language: Language, release: bool) -> Iterator[Problem]:
-    if not entry.msgstr:
-        return
-    source, target = markup(entry.msgid), markup(entry.msgstr)
+    if not entry.msgstr or len(entry.msgstr) > MAX_MESSAGE_CHARS:
+        return  # too long to parse: the bounds rule reports it
+    source, target = _source_markup(entry.msgid), markup.inventory(entry.msgstr)
     where = (entry.path, entry.line)
     raw = target.html or [m.group(0) for m in _RAW_HTML.finditer(_strip_code(entry.msgstr))]
     if raw:
         yield Problem(*where, ERROR, "raw-html",
                       f"raw HTML {raw[0][:40]!r} in the translation: HTML is never published; "
                       "write the text with MyST markup instead")
-    pairs = (
-        ("inline code", source.code, target.code),
-        ("roles", source.roles, target.roles),
-        ("link targets", source.links, target.links),
-        ("substitutions", source.substitutions, target.substitutions),
-        ("footnote references", source.footnotes, target.footnotes),
-    )
-    for name, wanted, got in pairs:
+    for block in (target.blocks - source.blocks).elements():
+        advice = _BLOCK_ADVICE.get(block, "remove it, or write its first character with a backslash before it")
+        yield Problem(*where, ERROR, "markup",
+                      f"the translation contains {block}, which the source does not: Sphinx would not publish "
+                      f"this translation as it is; {advice}")
+    for attribute, name in _KINDS:
+        wanted, got = getattr(source, attribute), getattr(target, attribute)
         if wanted != got:
             missing = list((wanted - got).elements())
             extra = list((got - wanted).elements())
             detail = "; ".join(
                 part for part in (
-                    f"missing {_show(missing)}" if missing else "",
-                    f"not in the source {_show(extra)}" if extra else "",
+                    f"missing {_show(attribute, missing)}" if missing else "",
+                    f"not in the source {_show(attribute, extra)}{_unsafe(extra)}" if extra else "",
                 ) if part
             )
-            yield Problem(*where, ERROR, "markup", f"{name} differ from the source: {detail}")
+            advice = ": a translation may not add directives, which run on the build machine; translate only " \
+                "the text" if attribute in ("directives", "options") and extra else ""
+            yield Problem(*where, ERROR, "markup", f"{name} differ from the source: {detail}{advice}")
     if target.stray and target.stray != source.stray:
         yield Problem(*where, ERROR, "markup",
                       f"unbalanced markup: {target.stray!r} left over; close every ` and * you open")
@@ -213,12 +226,105 @@ def markup_problems(entry: Entry, language: Language, release: bool) -> Iterator
                       f"strong there, {target.emphasis} and {target.strong} here")
 
 
+@functools.lru_cache(maxsize=4096)
+def _source_markup(msgid: str) -> markup.Inventory:
+    """A source's markup, read once for every language (never changed by its readers)."""
+    return markup.inventory(msgid)
+
+
+_RAW_HTML = re.compile(r"<\s*/?\s*[A-Za-z][\w-]*(\s[^<>]*)?/?\s*>|\bon[a-z]+\s*=|javascript:", re.IGNORECASE)
+
+
+def _unsafe(items: list) -> str:
+    """Why an added target is worse than a mistake: its scheme runs or reads something."""
+    targets = [item[-1] if isinstance(item, tuple) else item for item in items]
+    schemes = sorted({m.group(1).lower() for t in targets if (m := _SCHEME.match(str(t)))} - _SAFE_SCHEMES)
+    return f" (a {', '.join(s + ':' for s in schemes)} link is never published)" if schemes else ""
+
+
 def _strip_code(text: str) -> str:
     return re.sub(r"`[^`]*`", "", text)
 
 
-def _show(items: list) -> str:
-    return ", ".join(repr(item if not isinstance(item, tuple) else "{%s}`%s`" % item) for item in items)
+_FORMS = {
+    "roles": "{%s}`%s`", "directives": "{%s} %s", "options": "{%s} :%s: %s", "definitions": "[%s]: %s",
+    "attributes": "%s=%s",
+}
+
+
+def _show(kind: str, items: list) -> str:
+    shown = [(_FORMS.get(kind, "%s") % (item if isinstance(item, tuple) else (item,))).strip() for item in items]
+    return ", ".join(repr(text if len(text) <= 80 else text[:77] + "…") for text in shown)
+
+
+# --- invisible and control characters ----------------------------------------------------
+#
+# Characters a reader cannot see change what they read: U+202E shows "2020"
+# as "0202" while every check reads 2020; a zero-width space splits a word for
+# search and hyphenation; a NUL ends a string in the tools after us.  A
+# translation may carry them only where its source does.
+
+BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+ZERO_WIDTH = frozenset("\u180e\u200b\u200c\u200d\u2060\u2061\u2062\u2063\u2064\ufeff")
+CONTROLS = frozenset(
+    [chr(code) for code in range(0x20)] + [chr(code) for code in range(0x7F, 0xA0)] + ["\u2028", "\u2029"]
+)
+_CONTROL_NAMES = {"\x00": "NUL", "\t": "TAB", "\n": "LINE FEED", "\r": "CARRIAGE RETURN", "\x1b": "ESCAPE"}
+
+
+def describe(char: str) -> str:
+    """``U+202E RIGHT-TO-LEFT OVERRIDE``: a character named for a person."""
+    name = _CONTROL_NAMES.get(char) or unicodedata.name(char, "") or "a control character"
+    return f"U+{ord(char):04X} {name}"
+
+
+def control_problems(entry: Entry, language: Language, release: bool) -> Iterator[Problem]:
+    forms = entry.msgstr.split("\x00") if entry.plural else [entry.msgstr]
+    allowed = set(entry.msgid.replace("\x00", "") if entry.plural else entry.msgid)
+    reported = set()
+    for form in forms:
+        for column, char in enumerate(form, start=1):
+            if char in reported or char in allowed or not (char in BIDI or char in ZERO_WIDTH or char in CONTROLS):
+                continue
+            reported.add(char)
+            if char in BIDI:
+                why = "a bidirectional control: readers would see the text reordered (\"2020\" shown as " \
+                      "\"0202\") while every check reads it in order"
+            elif char == "\n":
+                why = "a line break the source does not have: a new line can start a list or a heading; " \
+                      "join the lines"
+            elif char in ZERO_WIDTH:
+                why = "an invisible character: it splits words for search, hyphenation and screen readers"
+            else:
+                why = "a control character: it has no place in a text"
+            yield Problem(entry.path, entry.line, ERROR, "control-characters",
+                          f"{describe(char)} at character {column} of the translation, which its source does "
+                          f"not have: {why}; delete it")
+
+
+# --- bounds --------------------------------------------------------------------------
+#
+# A translation is about as long as its source; one a hundred times longer is
+# pasted into the wrong entry, or an attack on the build (a 5 MB msgstr keeps
+# the PDF renderer busy for a quarter of an hour).
+
+MAX_MESSAGE_CHARS = 20_000
+"""The longest translated message: some fifteen pages of text in one paragraph."""
+LENGTH_RATIO, LENGTH_SLACK = 4, 200
+"""A translation may be up to 4 × its source + 200 characters long."""
+
+
+def bounds_problems(entry: Entry, language: Language, release: bool) -> Iterator[Problem]:
+    length, source = len(entry.msgstr), len(entry.msgid)
+    if length > MAX_MESSAGE_CHARS:
+        yield Problem(entry.path, entry.line, ERROR, "bounds",
+                      f"the translation is {length:,} characters long, over the limit of {MAX_MESSAGE_CHARS:,}: "
+                      "check that it belongs to this entry; a source this long should be split into paragraphs")
+    elif length > LENGTH_RATIO * source + LENGTH_SLACK:
+        yield Problem(entry.path, entry.line, ERROR, "bounds",
+                      f"the translation is {length:,} characters long and its source {source:,}: more than "
+                      f"{LENGTH_RATIO} times as long is no translation of it; check that it was pasted into the "
+                      "right entry")
 
 
 # --- numbers ---------------------------------------------------------------------
@@ -619,7 +725,7 @@ def entries(path: Path, catalog: Catalog) -> Iterator[Entry]:
         if not message.id:
             continue
         yield Entry(path, message.lineno or 1, _text(message.id), _text(message.string), message.fuzzy,
-                    frozenset(message.flags))
+                    frozenset(message.flags), message.pluralizable)
 
 
 def _text(value) -> str:
@@ -629,15 +735,17 @@ def _text(value) -> str:
 
 
 def check_catalog(path: Path, language: Language, terms: list[terminology.Term],
-                  release: bool = False) -> list[Problem]:
-    """Every problem of one catalog, in file order."""
+                  release: bool = False, template: Catalog | None = None) -> list[Problem]:
+    """Every problem of one catalog, in file order; given the template of its
+    domain, entries of the source missing from it too."""
     catalog, problems = catalogs.parse(path)
     if catalog is None:
         return problems
     problems = header_problems(path, catalog, language, release)
+    problems += template_problems(path, catalog, template, language, release)
     rules = (
-        completeness_problems, markup_problems, number_problems, orthography_problems,
-        terminology_problems(terms), typography_problems, copy_problems(terms),
+        completeness_problems, bounds_problems, control_problems, markup_problems, number_problems,
+        orthography_problems, terminology_problems(terms), typography_problems, copy_problems(terms),
         url_problems, doubleword_problems, bracket_problems, endpunc_problems, whitespace_problems,
     )
     for entry in entries(path, catalog):
@@ -659,7 +767,7 @@ def language_dirs(locale_dir: Path, publication: Publication) -> tuple[list[Lang
     return found, problems
 
 
-INCOMPLETE = frozenset({"untranslated", "fuzzy"})
+INCOMPLETE = frozenset({"untranslated", "fuzzy", "incomplete"})
 """Rules that say a translation is unfinished rather than wrong."""
 
 
@@ -716,17 +824,45 @@ def _load_terms(path: Path, mtime_ns: int, size: int) -> tuple[tuple[terminology
 def check_language(locale_dir: Path, language: Language, release: bool = False,
                    source_dir: Path | None = None) -> list[Problem]:
     """Every problem in one language's catalogs (and, given the source
-    folder, catalogs and documents that do not match)."""
+    folder, catalogs and documents that do not match; given the project's
+    own source, every message of it that a catalog lacks)."""
     locale_dir = Path(locale_dir)
-    terms, problems = load_terms(locale_dir / TERMINOLOGY)
-    paths = catalogs.po_files(locale_dir, language)
+    terms, problems = _terminology(locale_dir)
+    paths, refused = catalogs.scan(locale_dir, language)
+    problems += refused
     if not paths:
-        return problems + [Problem(catalogs.catalog_dir(locale_dir, language), 0, ERROR, "missing",
-                                   "no catalogs for this language: run `make update-po`")]
-    problems = problems + [problem for path in paths for problem in check_catalog(path, language, terms, release)]
+        return problems or [Problem(catalogs.catalog_dir(locale_dir, language), 0, ERROR, "missing",
+                                    "no catalogs for this language: run `make update-po`")]
+    templates = sources.extract(source_dir) if sources.is_source_of(source_dir, locale_dir) else None
+    domains = set()
+    for path in paths:
+        domain = catalogs.document_name(locale_dir, language, path) or catalogs.THEME_DOMAIN
+        domains.add(domain)
+        template = templates.domains.get(domain) if templates else None
+        problems += check_catalog(path, language, terms, release, template)
     if source_dir is not None:
         problems += document_problems(locale_dir, language, source_dir)
+    if templates is not None:
+        problems += templates.problems
+        if catalogs.THEME_DOMAIN in templates.domains and catalogs.THEME_DOMAIN not in domains:
+            problems.append(Problem(
+                catalogs.catalog_dir(locale_dir, language) / f"{catalogs.THEME_DOMAIN}.po", 0,
+                _unfinished(language, release), "incomplete",
+                "there is no catalog for the labels of the page: run `make update-po`, then translate them"))
     return problems
+
+
+def _terminology(locale_dir: Path) -> tuple[list[terminology.Term], list[Problem]]:
+    """The terminology list, if there is one that may be read."""
+    path = locale_dir / TERMINOLOGY
+    if not path.exists() and not path.is_symlink():
+        return [], []
+    try:
+        catalogs.check_link(path, catalogs.project_roots(locale_dir))
+        catalogs.read_bytes(path)
+    except catalogs.Refused as refused:
+        return [], [refused.problem()]
+    return load_terms(path)
 
 
 def check(locale_dir: Path, langs: list[Language], release: bool = False,

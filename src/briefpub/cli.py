@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from briefpub import __version__, build, catalogs, checks, languages, lock, publish, stats
+from briefpub import __version__, build, catalogs, checks, languages, lock, publish, snapshot, stats
 from briefpub.fonts import FontError
 from briefpub.publication import DeclarationError, check_fonts
 
@@ -30,6 +30,14 @@ def _project(root: Path) -> build.Project:
         click.echo(f"briefpub: {error}", err=True)
         sys.exit(2)
     return project
+
+
+def _shown(path: Path) -> Path:
+    """A project's folder as the user names it: relative to the current folder when inside it."""
+    try:
+        return path.relative_to(Path.cwd())
+    except ValueError:
+        return path
 
 
 def _languages(project: build.Project, value: str | None) -> list[languages.Language]:
@@ -118,6 +126,8 @@ def new_command(folder: Path, source_language: str, targets: str, title: str | N
     for result in catalogs.update(project.build_dir / "gettext", project.locale_dir,
                                   list(project.publication.languages)):
         click.echo(f"  created  {result.path}")
+    for path in scaffold.prefill_theme_labels(project.locale_dir, project.publication.languages):
+        click.echo(f"  filled   {path}: the page's labels, as briefpub translates them")
     click.echo(f"The publication is in {folder}: write docs/index.md, complete docs/publication.toml, then "
                f"`briefpub dist --allow-incomplete --root {folder}`")
 
@@ -165,12 +175,14 @@ class Progress:
 def run_builds(
     project: build.Project, langs: list[languages.Language], formats: list[str], *,
     incomplete: list[languages.Language] = (), force: bool = False, jobs: int | None = None,
+    catalogs: snapshot.Snapshot | None = None,
 ) -> list[build.Result]:
     """Build the matrix with progress shown; failures are printed with their log."""
     progress = Progress(langs, formats)
     try:
         results = build.build(project, langs, formats, incomplete=frozenset(l.code for l in incomplete),
-                              force=force, jobs=jobs, on_event=progress)
+                              force=force, jobs=jobs, on_event=progress,
+                              catalogs=catalogs.digest if catalogs else None)
     finally:
         progress.close()
     for result in results:
@@ -209,14 +221,17 @@ def catalog_errors(project: build.Project, langs: list[languages.Language]) -> s
     return broken
 
 
-def release_gate(project: build.Project, allow_incomplete: bool) -> list[languages.Language]:
-    """Refuse a release whose catalogs have errors or are unfinished; return
-    the languages published as incomplete under ``--allow-incomplete``."""
-    _, blocking = checks.language_dirs(project.locale_dir, project.publication)
+def release_gate(project: build.Project, allow_incomplete: bool,
+                 catalogs: snapshot.Snapshot) -> list[languages.Language]:
+    """Refuse a release whose catalogs (as read once into ``catalogs``) have
+    errors or are unfinished; return the languages published as incomplete
+    under ``--allow-incomplete``."""
+    _, blocking = checks.language_dirs(catalogs.folder, project.publication)
+    blocking = [*catalogs.refused, *map(catalogs.problem, blocking)]
     incomplete = []
     for language in project.publication.languages:
-        problems = [p for p in checks.check_language(project.locale_dir, language, release=True,
-                                                     source_dir=project.source_dir) if p.is_error]
+        problems = [catalogs.problem(p) for p in checks.check_language(
+            catalogs.folder, language, release=True, source_dir=project.source_dir) if p.is_error]
         unfinished = [p for p in problems if p.rule in checks.INCOMPLETE]
         if unfinished and allow_incomplete:
             incomplete.append(language)
@@ -285,10 +300,11 @@ def dist_command(root: Path, allow_incomplete: bool, force: bool, jobs: int | No
     """Check the catalogs, build every edition, publish them together to dist/ (all or nothing)."""
     project = _project(root)
     with releasing(project, wait):
-        incomplete = release_gate(project, allow_incomplete)
+        catalogs = snapshot.take(project.root, project.locale_dir, project.build_dir)
+        incomplete = release_gate(project, allow_incomplete, catalogs)
         results = run_builds(project, list(project.publication.languages), list(build.FORMATS),
-                             incomplete=incomplete, force=force, jobs=jobs)
-        report_published(project, publish.publish(project, results))
+                             incomplete=incomplete, force=force, jobs=jobs, catalogs=catalogs)
+        report_published(project, publish.publish(project, results, catalogs))
 
 
 @main.command("publish")
@@ -299,9 +315,10 @@ def publish_command(root: Path, allow_incomplete: bool, wait: bool) -> None:
     """Publish editions already built in _build/ (e.g. by the jobs of a CI matrix) to dist/."""
     project = _project(root)
     with releasing(project, wait):
-        release_gate(project, allow_incomplete)
+        catalogs = snapshot.take(project.root, project.locale_dir, project.build_dir)
+        release_gate(project, allow_incomplete, catalogs)
         results = publish.collect(project, list(project.publication.languages), list(build.FORMATS))
-        report_published(project, publish.publish(project, results))
+        report_published(project, publish.publish(project, results, catalogs))
 
 
 @main.command("preview")
@@ -387,7 +404,7 @@ def stats_command(root: Path, lang: str | None, locale_dir: Path | None, as_json
     """Show how far each language is translated."""
     project = _project(root)
     langs = _languages(project, lang)
-    rows = stats.collect(locale_dir or project.locale_dir, langs)
+    rows = stats.collect(locale_dir or _shown(project.locale_dir), langs)
     if html_file is not None:
         from briefpub import status
 
@@ -440,8 +457,8 @@ def check_command(root: Path, lang: str | None, locale_dir: Path | None, source_
                   as_json: bool) -> None:
     """Check the catalogs: syntax, headers, markup, numbers, spelling, terms, typography."""
     project = _project(root)
-    source_dir = source_dir or project.source_dir
-    problems = checks.check(locale_dir or project.locale_dir, _languages(project, lang), release=release,
+    source_dir = source_dir or _shown(project.source_dir)
+    problems = checks.check(locale_dir or _shown(project.locale_dir), _languages(project, lang), release=release,
                             source_dir=source_dir if source_dir.is_dir() else None, publication=project.publication)
     errors = sum(p.is_error for p in problems)
     if as_json:
@@ -454,6 +471,33 @@ def check_command(root: Path, lang: str | None, locale_dir: Path | None, source_
     sys.exit(1 if errors else 0)
 
 
+@main.command("glossary")
+@click.option("--format", "fmt", type=click.Choice(["tbx", "csv"]), default="tbx", show_default=True,
+              help="TBX for CAT tools (Weblate, Poedit, OmegaT…), or CSV with one column per language.")
+@ROOT_OPTION
+@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False),
+              help="The file to write (default: the standard output).")
+def glossary_command(fmt: str, root: Path, output: Path | None) -> None:
+    """Export locale/terminology.toml as a glossary for translators' tools."""
+    from briefpub import glossary
+
+    project = _project(root)
+    try:
+        text = glossary.export(project.locale_dir / "terminology.toml", fmt, project.publication)
+    except glossary.GlossaryError as error:
+        click.echo(f"briefpub: {error}", err=True)
+        sys.exit(1)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as error:
+        click.echo(f"briefpub: {output}: cannot write the glossary ({error.strerror})", err=True)
+        sys.exit(1)
+    click.echo(f"wrote {output}", err=True)
+
+
 @main.command()
 @LANG_OPTION
 @ROOT_OPTION
@@ -464,23 +508,31 @@ def update(lang: str | None, root: Path, extract: bool) -> None:
     project = _project(root)
     langs = _languages(project, lang)
     pot_dir, locale_dir = project.build_dir / "gettext", project.locale_dir
-    if extract:
-        run = build.extract(project)
-        if not run.ok:
-            click.echo(run.log, err=True)
-            click.echo("briefpub: the source's messages could not be extracted; the catalogs are unchanged",
-                       err=True)
+
+    def waiting() -> None:
+        click.echo("waiting for the update already running in this project…", err=True)
+
+    with catalogs.update_lock(project.build_dir, on_wait=waiting):
+        if extract:
+            run = build.extract(project)
+            if not run.ok:
+                click.echo(run.log, err=True)
+                click.echo("briefpub: the source's messages could not be extracted; the catalogs are unchanged",
+                           err=True)
+                sys.exit(1)
+        if not any(pot_dir.glob("*.pot")):
+            click.echo(f"briefpub: no templates in {pot_dir}: run `briefpub update` without --no-extract", err=True)
+            sys.exit(2)
+        try:
+            results = catalogs.update(pot_dir, locale_dir, langs)
+        except catalogs.CatalogError as error:
+            for problem in error.problems:
+                click.echo(str(problem), err=True)
+            click.echo("briefpub: nothing was updated: fix the catalog first", err=True)
             sys.exit(1)
-    if not any(pot_dir.glob("*.pot")):
-        click.echo(f"briefpub: no templates in {pot_dir}: run `briefpub update` without --no-extract", err=True)
-        sys.exit(2)
-    try:
-        results = catalogs.update(pot_dir, locale_dir, langs)
-    except catalogs.CatalogError as error:
-        for problem in error.problems:
-            click.echo(str(problem), err=True)
-        click.echo("briefpub: nothing was updated: fix the catalog first", err=True)
-        sys.exit(1)
+        except catalogs.CatalogWriteError as error:
+            click.echo(f"briefpub: {error}", err=True)
+            sys.exit(1)
     for result in results:
         if result.status != "unchanged":
             click.echo(f"{result.status:>9}  {result.path}")

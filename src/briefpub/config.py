@@ -21,6 +21,15 @@ THEME_LOCALE_DIR = THEME_DIR / "locale"
 """The theme's labels translated with briefpub: ``<lang>/LC_MESSAGES/sphinx.po``."""
 
 
+MYST_SETTINGS = {
+    # MyST: the markup translators may meet, and nothing that lets a
+    # catalog inject raw HTML into an edition.
+    "myst_enable_extensions": ["attrs_block"],
+    "myst_disable_syntax": ["html_block", "html_inline"],
+}
+"""The MyST settings of every publication (the checks parse translations with them)."""
+
+
 def settings(conf_file: str | os.PathLike) -> dict:
     """Sphinx settings for the publication declared beside ``conf_file``.
 
@@ -47,13 +56,11 @@ def settings(conf_file: str | os.PathLike) -> dict:
         "briefpub_declaration": hashlib.sha256(publication.declaration.read_bytes()).hexdigest(),
         "language": publication.source.code,
         "root_doc": "index",
-        "extensions": ["myst_parser", "briefpub.sphinxext", "briefpub.status", "briefpub.preview"],
+        "extensions": ["myst_parser", "briefpub.sphinxext", "briefpub.status", "briefpub.preview",
+                       "briefpub.extraction"],
         "source_suffix": {".md": "markdown"},
         "exclude_patterns": ["_build", "README.md", publication.declaration.name],
-        # MyST: the markup translators may meet, and nothing that lets a
-        # catalog inject raw HTML into an edition.
-        "myst_enable_extensions": ["attrs_block"],
-        "myst_disable_syntax": ["html_block", "html_inline"],
+        **MYST_SETTINGS,
         # Catalogs: one per document, no volatile UUIDs, locations kept so a
         # translator can find the source of a message.  The project's own
         # catalogs come first, so its sphinx.po can override the theme's
@@ -65,10 +72,12 @@ def settings(conf_file: str | os.PathLike) -> dict:
         "gettext_location": True,
         "gettext_last_translator": "briefpub translators",
         "gettext_language_team": "briefpub translation teams",
-        # The theme: a publication, not software documentation.  Its labels
-        # are not extracted into the project's catalogs: briefpub ships them
-        # translated (THEME_LOCALE_DIR).
+        # The theme: a publication, not software documentation.  Its templates
+        # are also on templates_path so that `make gettext` extracts its labels
+        # into sphinx.pot: a project words them its own way in sphinx.po, and
+        # where it leaves one empty the translation briefpub ships stands.
         "html_theme": "brief",
+        "templates_path": [str(THEME_DIR / "brief")],
         "html_permalinks": False,
         "html_copy_source": False,
         "html_show_sourcelink": False,
@@ -112,4 +121,4 @@ def compile_theme_catalogs(target: Path) -> Path:
     return target
 
 
-__all__ = ["LOCALE_DIR", "THEME_DIR", "settings", "compile_theme_catalogs"]
+__all__ = ["LOCALE_DIR", "MYST_SETTINGS", "THEME_DIR", "settings", "compile_theme_catalogs"]

@@ -70,6 +70,13 @@ class Project:
         return self.root / DIST_DIR
 
     @property
+    def snapshot_dir(self) -> Path:
+        """The copy of ``locale/`` a release checks and builds (:mod:`briefpub.snapshot`)."""
+        from briefpub import snapshot
+
+        return self.build_dir / snapshot.FOLDER
+
+    @property
     def theme_locale_dir(self) -> Path:
         """Where the theme's catalogs shipped with briefpub are compiled for this project."""
         return self.build_dir / "theme-locale"

@@ -1,4 +1,4 @@
-"""The PDF edition: the brief as one HTML page, printed by WeasyPrint.
+"""The PDF edition: the publication as one HTML page, printed by WeasyPrint.
 
 A Sphinx builder of its own, so that the PDF is made from the same doctrees,
 templates and catalogs as the other editions.  What it guards against:
@@ -6,6 +6,11 @@ fonts from the build machine standing in for the declared ones (one
 ``FontConfiguration`` serves every stylesheet and the PDF), a translation
 making WeasyPrint read files outside the build (the URL fetcher refuses them),
 and dates that change from one build to the next (``SOURCE_DATE_EPOCH``).
+
+A publication of several documents (a report in chapters) becomes one page
+here: every chapter starts a new page, ids are made unique across chapters
+(each chapter's footnotes count from 1), references to another chapter are
+links within the page, and a printed contents gives every chapter's page.
 """
 
 from __future__ import annotations
@@ -15,12 +20,19 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
+from collections.abc import Iterator
+from itertools import count
+
+from docutils import nodes
+from sphinx import addnodes
 from sphinx.builders.singlehtml import SingleFileHTMLBuilder
 from sphinx.errors import ExtensionError
-from sphinx.locale import __
+from sphinx.locale import __, get_translation
 from sphinx.util import logging
 
 logger = logging.getLogger(__name__)
+_ = get_translation("sphinx")
+"""The theme's labels (here: "Contents", also in layout.html where `make gettext` finds it)."""
 
 PANGO_HINT = (
     "WeasyPrint cannot load the Pango library it renders text with: install the Debian "
@@ -64,9 +76,123 @@ def build_only_fetcher(root: Path, refused: list[str]):
     return BuildOnlyFetcher(allowed_protocols=("file", "data"))
 
 
+def with_documents(tree: nodes.document, root: str) -> Iterator[tuple[nodes.Element, str]]:
+    """Every element of the assembled page, with the name of the document it comes from."""
+    def walk(node: nodes.Element, docname: str) -> Iterator[tuple[nodes.Element, str]]:
+        if isinstance(node, addnodes.start_of_file):
+            docname = node["docname"]
+        yield node, docname
+        for child in node.children:
+            if isinstance(child, nodes.Element):
+                yield from walk(child, docname)
+
+    return walk(tree, root)
+
+
+DOCUMENT_ANCHOR = "#document-"
+"""How Sphinx's single page addresses a document (its writer puts an empty
+``<span id="document-name">`` where the document begins)."""
+
+
+def link_within_page(tree: nodes.document, root: str) -> None:
+    """Make the ids of the assembled page unique and every reference a link within it.
+
+    A document's ids are unique only within it: two chapters' first footnotes
+    are both ``id1``, so the backlink of one would jump to the other.  The
+    first element with an id keeps it; a later one from another document is
+    renamed after its document.  References then follow their target: ids
+    within a document, and the URIs ``#document-water#sec-nitrates`` that
+    Sphinx 9 gives references to another document (sphinx-doc/sphinx#14221,
+    which no reader resolves) become ``#sec-nitrates``, or the id of the
+    document's first section when they name the document alone.
+    """
+    elements = list(with_documents(tree, root))
+    taken = {DOCUMENT_ANCHOR[1:] + node["docname"] for node, _ in elements
+             if isinstance(node, addnodes.start_of_file)}
+    renamed: dict[tuple[str, str], str] = {}
+    beginnings: dict[str, str] = {}
+    for node, docname in elements:
+        ids = []
+        for old in node.get("ids", []):
+            new, base = old, nodes.make_id(f"{docname}-{old}")
+            for number in count(1):
+                if new not in taken:
+                    break
+                new = base if number == 1 else f"{base}-{number}"
+            taken.add(new)
+            renamed.setdefault((docname, old), new)
+            ids.append(new)
+        if ids:
+            node["ids"] = ids
+        if isinstance(node, nodes.section) and ids:
+            beginnings.setdefault(docname, ids[0])
+
+    for node, docname in elements:
+        if "refid" in node:
+            node["refid"] = renamed.get((docname, node["refid"]), node["refid"])
+        if node.get("backrefs"):
+            node["backrefs"] = [renamed.get((docname, backref), backref) for backref in node["backrefs"]]
+        refuri = node.get("refuri", "")
+        if refuri.startswith(DOCUMENT_ANCHOR):
+            target, _, fragment = refuri[len(DOCUMENT_ANCHOR):].partition("#")
+            anchor = renamed.get((target, fragment), fragment) if fragment else beginnings.get(target)
+            if anchor:
+                node["refuri"] = f"#{anchor}"
+
+
+def printed_contents(tree: nodes.document) -> None:
+    """Mark each chapter (a document the root's toctree includes) and list
+    them, with their sections, before the first one; the print styles start
+    every chapter on a new page and give each entry its page number."""
+    starts = list(_chapter_starts(tree))
+    chapters = [section for _, start in starts if (section := _first_section(start)) is not None]
+    if not chapters:
+        return
+    listing = nodes.bullet_list()
+    for chapter in chapters:
+        chapter["classes"].append("chapter")
+        item = _contents_entry(chapter)
+        sections = [child for child in chapter.children if isinstance(child, nodes.section)]
+        if sections:
+            item += nodes.bullet_list("", *map(_contents_entry, sections))
+        listing += item
+    contents = nodes.topic("", nodes.title("", _("Contents")), listing, classes=["contents", "printed-contents"])
+    parent, first = starts[0]
+    parent.insert(parent.index(first), contents)
+
+
+def _chapter_starts(node: nodes.Element) -> Iterator[tuple[nodes.Element, addnodes.start_of_file]]:
+    """Where the documents of the root's toctrees begin, with their parents
+    (Sphinx moves the children of an inlined document without re-parenting
+    them, so the tree is walked downwards)."""
+    for child in node.children:
+        if isinstance(child, addnodes.start_of_file):
+            yield node, child
+        elif isinstance(child, nodes.Element):
+            yield from _chapter_starts(child)
+
+
+def _first_section(node: nodes.Element) -> nodes.section | None:
+    return next((child for child in node.children if isinstance(child, nodes.section)), None)
+
+
+def _contents_entry(section: nodes.section) -> nodes.list_item:
+    title = next(child for child in section.children if isinstance(child, nodes.title))
+    link = nodes.reference("", title.astext(), refid=section["ids"][0], internal=True)
+    return nodes.list_item("", nodes.paragraph("", "", link))
+
+
 class PdfBuilder(SingleFileHTMLBuilder):
     name = "pdf"
     epilog = __("The PDF is in %(outdir)s.")
+    html_scaled_image_link = False
+    """A scaled image is not a link to its file: on paper there is nothing to open."""
+
+    def assemble_doctree(self) -> nodes.document:
+        tree = super().assemble_doctree()
+        link_within_page(tree, self.config.root_doc)
+        printed_contents(tree)
+        return tree
 
     def finish(self) -> None:
         super().finish()

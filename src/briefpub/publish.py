@@ -25,6 +25,8 @@ from briefpub.publication import Publication
 from briefpub.layout import (FORMAT_NAMES, HTML_DIR, LANDING, MANIFEST, MEDIA_TYPES, Project, built_edition,
                              html_dir, link)
 
+from briefpub import snapshot
+
 __all__ = ["Entry", "FORMAT_NAMES", "HTML_DIR", "LANDING", "MEDIA_TYPES", "built_edition", "html_dir", "human_size",
            "link", "publish", "collect", "recover", "write_landing"]
 
@@ -124,8 +126,12 @@ def write_index(staging: Path, editions: list[Edition], order: tuple[Language, .
 
 def write_findable(staging: Path, pub: Publication) -> None:
     """``robots.txt``, ``sitemap.xml`` of every HTML page, and the icons at the top of the release."""
-    pages = {code: sorted(p.name for p in (staging / HTML_DIR / code).glob("*.html"))
-             for code in pub.codes if (staging / HTML_DIR / code).is_dir()}
+    pages = {}
+    for code in pub.codes:
+        edition = staging / HTML_DIR / code
+        if edition.is_dir():
+            pages[code] = sorted(p.relative_to(edition).as_posix() for p in edition.rglob("*.html")
+                                 if "_static" not in p.relative_to(edition).parts)
     metadata.write_release_files(staging, pub, pages)
 
 
@@ -220,6 +226,24 @@ def collect(project: Project, langs: list[Language], formats: list[str]) -> list
     return results
 
 
+def verify_catalogs(results: list[Result], catalogs: snapshot.Snapshot) -> None:
+    """Refuse editions built from other catalogs than the ones the release
+    checked (each edition's manifest records the digest of what it read)."""
+    try:
+        catalogs.verify()
+    except snapshot.SnapshotChanged as error:
+        raise ReleaseError(f"not published: {error}; dist/ is unchanged") from None
+    stale = [
+        f"{result.format}-{result.language.code}" for result in results
+        if read_manifest(result).get("catalogs")
+        != snapshot.digest(catalogs.folder, None if result.format == "html" else result.language.code)
+    ]
+    if stale:
+        raise ReleaseError(f"not published: {', '.join(stale)} were built from other catalogs than the ones "
+                           "checked for this release: build them again from this checkout "
+                           "(`briefpub build`); dist/ is unchanged")
+
+
 def release_digest(project: Project, results: list[Result]) -> str:
     """What a release is made of: the input digests of its editions."""
     digest = hashlib.sha256()
@@ -239,13 +263,17 @@ def is_published(project: Project, results: list[Result]) -> bool:
     return record.read_text(encoding="utf-8") == expected and not verify_checksums(project.dist_dir)
 
 
-def publish(project: Project, results: list[Result]) -> list[Edition] | None:
+def publish(project: Project, results: list[Result],
+            catalogs: snapshot.Snapshot | None = None) -> list[Edition] | None:
     """Publish built editions to ``project.dist_dir``; all or nothing.
-    Returns None when dist/ already held exactly this release."""
+    Returns None when dist/ already held exactly this release.  Given the
+    release's ``catalogs``, every edition must have been built from them."""
     failed = [r for r in results if not r.ok]
     if failed:
         names = ", ".join(f"{r.format}-{r.language.code}" for r in failed)
         raise ReleaseError(f"not published: {names} failed to build; dist/ is unchanged")
+    if catalogs is not None:
+        verify_catalogs(results, catalogs)
     if is_published(project, results):
         return None
     staging = Path(tempfile.mkdtemp(prefix=".dist-", dir=project.root))

@@ -192,6 +192,35 @@ distclean: clean
 """
 
 
+def prefill_theme_labels(locale_dir: Path, langs) -> list[Path]:
+    """Fill the empty entries of each language's ``sphinx.po`` with the
+    translations of the theme's labels that briefpub ships, so that a new
+    publication starts with its page labels translated; return the catalogs
+    changed.  The project's wording then overrides briefpub's; every other
+    entry keeps its bytes."""
+    from briefpub import catalogs, pofile
+    from briefpub.config import THEME_LOCALE_DIR
+
+    changed = []
+    for language in langs:
+        shipped_path = THEME_LOCALE_DIR / language.code / "LC_MESSAGES" / "sphinx.po"
+        path = catalogs.catalog_dir(locale_dir, language) / "sphinx.po"
+        if language.is_source or not shipped_path.is_file() or not path.is_file():
+            continue
+        shipped = {message.id: message.string for message in catalogs.read(shipped_path) if message.id}
+        po = pofile.parse(path.read_text(encoding="utf-8"))
+        filled = [
+            entry.changed(msgstr=[shipped[entry.msgid]])
+            if not entry.is_header and not entry.obsolete and entry.msgid_plural is None
+            and not entry.translated and shipped.get(entry.msgid) else entry
+            for entry in po.entries
+        ]
+        if filled != po.entries:
+            catalogs.write_all({path: pofile.PoFile(filled, po.trailer).render().encode("utf-8")})
+            changed.append(path)
+    return changed
+
+
 def write(plan: Plan) -> list[Path]:
     """Write the project's files (not yet its catalogs); return them."""
     root = plan.root

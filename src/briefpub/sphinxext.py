@@ -26,7 +26,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.errors import ConfigError, ExtensionError
 from sphinx.locale import get_translation
 
-from briefpub import __version__, fonts, landing, layout, stats
+from briefpub import __version__, fonts, landing, layout, snapshot, stats
 from briefpub.config import THEME_DIR
 from briefpub.dates import build_date
 from briefpub.languages import Language, UnknownLanguage
@@ -113,6 +113,9 @@ def configure_edition(app: Sphinx, config: Config) -> None:
     config.epub_cover = ("_static/cover.svg", "")
     config.epub_show_urls = "no"
     config.epub_use_index = False
+    # The theme lists a publication's chapters itself, so its toctree is
+    # usually hidden: the book's navigation lists them all the same.
+    config.epub_tocscope = "includehidden"
     # Not part of the book: our print styles and manifest, and the backup of
     # .buildinfo that Sphinx leaves when the configuration changed.
     config.epub_exclude_files = ["_static/print.css", MANIFEST, ".buildinfo.bak"]
@@ -175,7 +178,7 @@ def edition(app: Sphinx) -> Edition:
     env = app.env
     title = env.titles[app.config.root_doc].astext() if app.config.root_doc in env.titles else app.config.project
     block = getattr(env, "briefpub_title_block", None) or title_block(env.get_doctree(app.config.root_doc))
-    subtitle, contents = block["subtitle"], block["contents"] or title
+    subtitle, contents = block["subtitle"], block["contents"] or _("Contents")
     published = dt.date.fromisoformat(app.config.briefpub_date)
     pub, language = publication(app), edition_language(app)
     locale = language.locale
@@ -370,10 +373,19 @@ def write_manifest(app: Sphinx, exception: Exception | None) -> None:
         "dateline": meta.dateline,
         "notice": meta.notice,
         "file": main,
+        "catalogs": catalogs_digest(app),
     }
     (Path(app.outdir) / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
     if app.builder.name == "html":
         write_landing(app)
+
+
+def catalogs_digest(app: Sphinx) -> str:
+    """The digest of the catalogs the edition was built from, as a release
+    checks them (:mod:`briefpub.snapshot`): the HTML edition's status page
+    reads every language's, the other editions their own language's."""
+    folder = Path(app.srcdir) / app.config.locale_dirs[0]
+    return snapshot.digest(folder, None if app.builder.name == "html" else app.config.language)
 
 
 def write_landing(app: Sphinx) -> None:
@@ -403,8 +415,12 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("briefpub_declaration", "", "env", str)
     # Set by briefpub itself (configure_edition), never in conf.py.
     app.add_config_value("briefpub_downloads", [], "html", list)
+    # Seconds an edition may take to build before it is stopped (briefpub.build.time_limit).
+    app.add_config_value("briefpub_time_limit", 300, "", int)
     app.add_html_theme("brief", str(THEME_DIR / "brief"))
     app.setup_extension("briefpub.metadata")
+    app.setup_extension("briefpub.sandbox")
+    app.setup_extension("briefpub.links")
     app.add_builder(EpubBuilder, override=True)
     app.add_builder(PdfBuilder)
     app.connect("config-inited", configure_edition, priority=800)
@@ -413,4 +429,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-updated", describe_edition)
     app.connect("html-page-context", page_context)
     app.connect("build-finished", write_manifest)
+    app.setup_extension("briefpub.chapters")
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}
