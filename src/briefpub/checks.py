@@ -822,7 +822,7 @@ def _load_terms(path: Path, mtime_ns: int, size: int) -> tuple[tuple[terminology
 
 
 def check_language(locale_dir: Path, language: Language, release: bool = False,
-                   source_dir: Path | None = None) -> list[Problem]:
+                   source_dir: Path | None = None, own_source: bool | None = None) -> list[Problem]:
     """Every problem in one language's catalogs (and, given the source
     folder, catalogs and documents that do not match; given the project's
     own source, every message of it that a catalog lacks)."""
@@ -833,7 +833,9 @@ def check_language(locale_dir: Path, language: Language, release: bool = False,
     if not paths:
         return problems or [Problem(catalogs.catalog_dir(locale_dir, language), 0, ERROR, "missing",
                                     "no catalogs for this language: run `make update-po`")]
-    templates = sources.extract(source_dir) if sources.is_source_of(source_dir, locale_dir) else None
+    if own_source is None:  # the catalogs of another project are not held to this source
+        own_source = sources.is_source_of(source_dir, locale_dir)
+    templates = sources.extract(source_dir) if own_source and source_dir is not None else None
     domains = set()
     for path in paths:
         domain = catalogs.document_name(locale_dir, language, path) or catalogs.THEME_DOMAIN

@@ -231,7 +231,8 @@ def release_gate(project: build.Project, allow_incomplete: bool,
     incomplete = []
     for language in project.publication.languages:
         problems = [catalogs.problem(p) for p in checks.check_language(
-            catalogs.folder, language, release=True, source_dir=project.source_dir) if p.is_error]
+            catalogs.folder, language, release=True, source_dir=project.source_dir, own_source=True)
+            if p.is_error]
         unfinished = [p for p in problems if p.rule in checks.INCOMPLETE]
         if unfinished and allow_incomplete:
             incomplete.append(language)
