@@ -324,6 +324,7 @@ def test_without_a_base_url_the_release_builds_without_absolute_addresses(unaddr
         assert not links(found, "canonical") and not links(found, "alternate"), page
         assert "og:image" not in found.meta and "og:url" not in found.meta
         assert found.meta["og:title"] and found.meta["twitter:card"] == ["summary"]
+        assert found.meta["og:type"] == (["article"] if page.parent.name in ("en", "pl") else ["website"])
     assert not (dist / "sitemap.xml").exists()
     robots = (dist / "robots.txt").read_text(encoding="utf-8")
     assert "User-agent: *" in robots and "Sitemap" not in robots
@@ -409,6 +410,9 @@ def test_the_preview_links_and_serves_the_status_page_counted_afresh(tmp_path):
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
-    row = stats.language_stats(project.locale_dir, polish)
-    assert row.translated == row.messages - 1
-    assert "Stan tłumaczenia" in page and f"{row.translated}/{row.messages}" in page
+    rows = stats.collect(project.locale_dir, list(BRIEF.languages))
+    polish_row = next(row for row in rows if row.code == "pl")
+    assert polish_row.translated == polish_row.messages - 1
+    assert "Stan tłumaczenia" in page
+    for row in rows:
+        assert f'<data value="{row.translated}">{row.translated}/{row.messages}</data>' in page

@@ -94,7 +94,7 @@ def landing_head(pub: Publication, source: Entry, where: str, static: str) -> di
     its address, every edition as an alternate, the source edition's share
     card, and the icons of the edition whose ``_static/`` is at ``static``."""
     card = metadata.Page(pub, source.language, LANDING, source.title, source.subtitle, "",
-                         address=f"{pub.base_url}{where}" if pub.base_url else None)
+                         address=f"{pub.base_url}{where}" if pub.base_url else None, landing=True)
     return {
         "canonical": card.url,
         "alternates": metadata.alternates(pub, LANDING),

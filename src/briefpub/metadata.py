@@ -95,7 +95,8 @@ class Page:
     downloads: tuple[dict, ...] = ()
     """The edition's PDF and ePub: ``format``, ``file``, ``size`` (bytes)."""
     address: str | None = None
-    """A page of its own rather than one of the edition's (a landing page)."""
+    """The address of a page of its own rather than one of the edition's (a landing page)."""
+    landing: bool = False
 
     @property
     def url(self) -> str | None:
@@ -110,7 +111,7 @@ class Page:
         """``(attribute, name, content)`` of every Open Graph and Twitter card
         tag: ``og:`` tags are ``property``, ``twitter:`` tags ``name``."""
         pub = self.pub
-        tags = [("property", "og:type", "website" if self.address else "article"), ("property", "og:title", self.title),
+        tags = [("property", "og:type", "website" if self.landing else "article"), ("property", "og:title", self.title),
                 ("property", "og:description", self.subtitle),
                 ("property", "og:locale", og_locale(self.language))]
         tags += [("property", "og:locale:alternate", og_locale(other)) for other in pub.languages
