@@ -25,7 +25,7 @@ from pathlib import Path
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import write_po
 
-from briefpub import __version__, build, catalogs, layout, snapshot
+from briefpub import __version__, build, catalogs
 from briefpub.problems import ERROR, Problem
 
 
@@ -41,11 +41,7 @@ class Templates:
 def beside(locale_dir: Path) -> Path | None:
     """The source folder of the project that holds ``locale_dir`` (its
     ``docs/``, with a ``conf.py``), or None when there is none."""
-    locale_dir = Path(locale_dir).absolute()
-    root = locale_dir.parent
-    if (locale_dir.name, root.name) == (snapshot.FOLDER, layout.BUILD_DIR):
-        root = root.parent  # a release's snapshot of the catalogs (briefpub.snapshot) translates the project's source
-    source_dir = build.Project(root).source_dir
+    source_dir = build.Project(Path(locale_dir).absolute().parent).source_dir
     return source_dir if (source_dir / "conf.py").is_file() else None
 
 
