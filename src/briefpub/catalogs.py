@@ -1,11 +1,12 @@
 """The translation catalogs under ``locale/``: reading them, bringing them up to
 date with the source, and keeping their headers right for their language.
 
-Reading goes through Babel.  Merging with the extracted templates and
-writing work entry by entry (:mod:`briefpub.merging`, :mod:`briefpub.pofile`):
-whichever tool last wrote a catalog, an update changes only the entries and
-header fields whose content changed, writes them in GNU gettext's layout, and
-writes every catalog or none.
+Catalogs are read by briefpub's own PO reader (:mod:`briefpub.pofile`), as
+Babel catalogs.  Merging with the extracted templates and writing work entry
+by entry (:mod:`briefpub.merging`, :mod:`briefpub.pofile`): whichever tool
+last wrote a catalog, an update changes only the entries and header fields
+whose content changed, writes them in GNU gettext's layout, and writes every
+catalog or none.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ import codecs
 import contextlib
 import datetime as dt
 import fcntl
-import io
 import os
 import re
 import stat
@@ -22,8 +22,7 @@ import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from babel.messages.catalog import Catalog
-from babel.messages.pofile import read_po
+from babel.messages.catalog import Catalog, Message
 
 from briefpub import merging, pofile
 from briefpub.languages import Language
@@ -191,21 +190,73 @@ def document_name(locale_dir: Path, language: Language, path: Path) -> str | Non
 
 def read(path: Path, data: bytes | None = None) -> Catalog:
     """Read a catalog that is known to be well formed (see :func:`parse`);
-    ``data``, if given, is its content, already read."""
+    ``data``, if given, is its content, already read.
+
+    The file is read by briefpub's own PO reader (:mod:`briefpub.pofile`, the
+    one ``update`` merges with), not Babel's, which refuses the ``#~|`` lines
+    of obsolete fuzzy entries and takes ``#|`` lines for translator comments;
+    strings are read as Babel reads them, since Sphinx compiles the catalogs
+    with Babel.  :class:`pofile.PoSyntaxError` if it is not well formed."""
     data = read_bytes(path) if data is None else data
-    catalog = read_po(io.BytesIO(data), charset="utf-8", abort_invalid=True)
-    for msgid, previous in _previous_ids(data.decode("utf-8", errors="replace")).items():
-        if msgid in catalog:
-            catalog[msgid].previous_id = [previous]
+    return _as_babel(pofile.parse(data.decode("utf-8"), unescape=pofile.babel_unescape).entries)
+
+
+def _as_babel(entries: list[pofile.Entry]) -> Catalog:
+    """A Babel catalog of ``entries``, as Babel's own reader would make it,
+    with the previous msgid of every fuzzy entry."""
+    catalog = Catalog(charset="utf-8")
+    for entry in entries:
+        msgid, string = entry.msgid, entry.msgstr[0] if entry.msgstr else ""
+        if entry.msgid_plural is not None:
+            forms = catalog.num_plurals  # the header, read first, says how many
+            if len(entry.msgstr) > forms:
+                raise pofile.PoSyntaxError(entry.line, f"msgstr[{len(entry.msgstr) - 1}], but the header's "
+                                                       f"Plural-Forms has nplurals={forms}: remove the extra forms")
+            msgid, string = (entry.msgid, entry.msgid_plural), tuple(entry.msgstr + [""] * (forms - len(entry.msgstr)))
+        previous = [text for text in (entry.previous_msgid, entry.previous_msgid_plural) if text is not None]
+        message = Message(
+            msgid, string, _locations(entry.references), entry.flags,
+            [text.strip() for text in entry.extracted if text.strip()], [text.strip() for text in entry.comments],
+            previous_id=previous, lineno=entry.line, context=entry.msgctxt,
+        )
+        if entry.is_header:
+            try:
+                catalog[msgid] = message
+            except Exception as error:  # Babel's reading of header fields has no single error type
+                raise pofile.PoSyntaxError(entry.line, f"a header field cannot be read ({error})") from None
+        elif not entry.obsolete:
+            catalog[msgid] = message
+        else:
+            key = entry.msgid if entry.msgctxt is None else (entry.msgid, entry.msgctxt)
+            catalog.obsolete[key] = message
     return catalog
+
+
+def _locations(references: list[str]) -> list[tuple[str, int | None]]:
+    """``docs/index.md:33`` as ``("docs/index.md", 33)``; one whose line is no number is left out, as Babel does."""
+    found = []
+    for reference in references:
+        name, colon, line = reference.rpartition(":")
+        if not colon:
+            found.append((reference, None))
+        elif line.isdigit():
+            found.append((name, int(line)))
+    return found
 
 
 _KEYWORD = re.compile(r"(?:#~\s*)?(msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+(.*)$")
 _ESCAPES = set('\\"abfnrtv01234567x')
+_WELL_FORMED = re.compile(r'"[^"\\]*(?:\\[\\"abfnrtv0-7x][^"\\]*)*"\s*')
+"""One PO string with gettext's escapes, and nothing after it."""
 
 
 def _string_error(text: str) -> str | None:
     """Why ``text`` is not one well-formed PO string (``"…"``), or None."""
+    return None if _WELL_FORMED.fullmatch(text) else _string_fault(text)
+
+
+def _string_fault(text: str) -> str | None:
+    """What is wrong with a PO string, found character by character."""
     text = text.rstrip()
     if not text.startswith('"'):
         return "expected a quoted string"
@@ -335,9 +386,8 @@ def parse(path: Path) -> tuple[Catalog | None, list[Problem]]:
         return None, problems
     try:
         return read(path, data), []
-    except Exception as error:  # Babel's reader has no single error type
-        line = getattr(error, "lineno", 0) or 0
-        return None, [Problem(path, line, ERROR, "syntax", f"unreadable catalog: {error}")]
+    except pofile.PoSyntaxError as error:
+        return None, [Problem(path, error.line, ERROR, "syntax", f"unreadable catalog: {error.message}")]
 
 
 _BOMS = (
@@ -420,17 +470,6 @@ def _charset_problems(path: Path, data: bytes, text: str, declared: re.Match) ->
                     f"the file is encoded in {name}, as its header says; catalogs must be UTF-8: convert it "
                     f"with `msgconv --to-code=UTF-8 {path} -o {path}` (or in Poedit: Catalog → Properties → "
                     "Encoding)")]
-
-
-def _previous_ids(text: str) -> dict[str, str]:
-    """The ``#| msgid`` of each entry without a context, which Babel's reader
-    reads as a translator comment."""
-    try:
-        entries = pofile.parse(text).entries
-    except pofile.PoSyntaxError:
-        return {}
-    return {entry.msgid: entry.previous_msgid for entry in entries
-            if entry.previous_msgid is not None and entry.msgctxt is None and not entry.obsolete}
 
 
 def write(path: Path, catalog: Catalog) -> None:

@@ -198,6 +198,8 @@ def markup_problems(entry: Entry, language: Language, release: bool) -> Iterator
         yield Problem(*where, ERROR, "raw-html",
                       f"raw HTML {raw[0][:40]!r} in the translation: HTML is never published; "
                       "write the text with MyST markup instead")
+    if target is source:  # prose, both (markup.PROSE): no markup to compare
+        return
     for block in (target.blocks - source.blocks).elements():
         advice = _BLOCK_ADVICE.get(block, "remove it, or write its first character with a backslash before it")
         yield Problem(*where, ERROR, "markup",
@@ -269,6 +271,7 @@ ZERO_WIDTH = frozenset("\u180e\u200b\u200c\u200d\u2060\u2061\u2062\u2063\u2064\u
 CONTROLS = frozenset(
     [chr(code) for code in range(0x20)] + [chr(code) for code in range(0x7F, 0xA0)] + ["\u2028", "\u2029"]
 )
+_INVISIBLE = re.compile("[%s]" % re.escape("".join(sorted(BIDI | ZERO_WIDTH | CONTROLS))))
 _CONTROL_NAMES = {"\x00": "NUL", "\t": "TAB", "\n": "LINE FEED", "\r": "CARRIAGE RETURN", "\x1b": "ESCAPE"}
 
 
@@ -279,12 +282,15 @@ def describe(char: str) -> str:
 
 
 def control_problems(entry: Entry, language: Language, release: bool) -> Iterator[Problem]:
+    if not _INVISIBLE.search(entry.msgstr):
+        return
     forms = entry.msgstr.split("\x00") if entry.plural else [entry.msgstr]
     allowed = set(entry.msgid.replace("\x00", "") if entry.plural else entry.msgid)
     reported = set()
     for form in forms:
-        for column, char in enumerate(form, start=1):
-            if char in reported or char in allowed or not (char in BIDI or char in ZERO_WIDTH or char in CONTROLS):
+        for match in _INVISIBLE.finditer(form):
+            char, column = match.group(), match.start() + 1
+            if char in reported or char in allowed:
                 continue
             reported.add(char)
             if char in BIDI:

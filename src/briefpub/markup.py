@@ -96,9 +96,53 @@ class Inventory:
 
 
 def inventory(text: str) -> Inventory:
+    """The markup of ``text``; prose without a markup character is known to
+    have none, and is not parsed (:func:`plain_inventory`)."""
+    known = plain_inventory(text)
+    return known if known is not None else parsed_inventory(text)
+
+
+def parsed_inventory(text: str) -> Inventory:
+    """The markup of ``text`` as the parser reads it."""
     found = Inventory()
     _walk_blocks(text, found, depth=0)
     return found
+
+
+# --- prose without markup --------------------------------------------------------------
+#
+# Most messages are prose: no character in them can start markup, so the
+# parser would find one paragraph of text.  Markup needs one of these
+# characters anywhere (inline markup, entities, escapes, tables, attributes,
+# link definitions, substitutions), or one of a few at the start of a line
+# (block markup); a line indented by four columns is code.  A message that
+# starts with a list number ("12. …" on one line) is a numbered list around
+# the rest, which is held to the same test.
+
+_MARKUP = re.compile(
+    r"[\\`*_\[\]<>&~$={}|^]"
+    r"|(?:\A|[\r\n])(?:[ ]{0,3}(?:[#+\-:%]|\d{1,9}[.)](?=[ \t\r\n]|\Z))|[ ]{0,3}\t|[ ]{4})"
+)
+"""A markup character anywhere, or a block's mark at the start of a line."""
+_NUMBERED = re.compile(r"\d{1,9}[.)] (?=\S)")
+
+
+def plain_inventory(text: str) -> Inventory | None:
+    """The inventory of prose that cannot hold markup (:data:`PROSE`), or of
+    one numbered-list line of such prose (:data:`NUMBERED_PROSE`); None when
+    ``text`` has to be parsed."""
+    numbered = _NUMBERED.match(text)
+    if numbered and ("\n" in text or "\r" in text):
+        numbered = None
+    if _MARKUP.search(text[numbered.end():] if numbered else text):
+        return None
+    return NUMBERED_PROSE if numbered else PROSE
+
+
+PROSE = Inventory()
+NUMBERED_PROSE = Inventory(blocks=Counter({BLOCKS["ordered_list_open"]: 1}))
+"""The inventories of prose, shared: an inventory is read, never changed, by
+the checks, so two messages of prose have the very same one."""
 
 
 _MAX_DEPTH = 8

@@ -6,6 +6,9 @@ fonts from the build machine standing in for the declared ones (one
 ``FontConfiguration`` serves every stylesheet and the PDF), a translation
 making WeasyPrint read files outside the build (the URL fetcher refuses them),
 and dates that change from one build to the next (``SOURCE_DATE_EPOCH``).
+WeasyPrint's PDF/UA-1 tagging is finished by ``briefpub.pdfua`` (a finisher
+describes the links, a pikepdf step shapes the structure tree); an edition
+that still falls short does not claim PDF/UA.
 
 A publication of several documents (a report in chapters) becomes one page
 here: every chapter starts a new page, ids are made unique across chapters
@@ -29,6 +32,8 @@ from sphinx.builders.singlehtml import SingleFileHTMLBuilder
 from sphinx.errors import ExtensionError
 from sphinx.locale import __, get_translation
 from sphinx.util import logging
+
+from briefpub import pdfua
 
 logger = logging.getLogger(__name__)
 _ = get_translation("sphinx")
@@ -220,5 +225,9 @@ class PdfBuilder(SingleFileHTMLBuilder):
             )
         identifier = hashlib.sha256(self.config.epub_uid.encode()).hexdigest()[:32].encode()
         partial = self.pdf_path.with_suffix(".pdf.part")
-        document.write_pdf(partial, pdf_variant="pdf/ua-1", pdf_identifier=identifier)
+        document.write_pdf(partial, pdf_variant="pdf/ua-1", pdf_identifier=identifier,
+                           finisher=pdfua.describe_links)
+        left = pdfua.finish(partial, self.config.language)
+        if left:
+            logger.warning(__("%s does not claim PDF/UA-1: %s"), self.pdf_path.name, "; ".join(sorted(set(left))))
         partial.replace(self.pdf_path)

@@ -47,6 +47,8 @@ class Entry:
     """The lines the entry was read from; None for an entry to be written anew."""
     leading: str = field(default="", compare=False)
     """Blank lines before the entry."""
+    line: int = field(default=0, compare=False)
+    """The line of its ``msgid`` in the file it was read from (0: not read)."""
 
     @property
     def key(self) -> tuple[str | None, str]:
@@ -76,7 +78,7 @@ class Entry:
 class PoFile:
     entries: list[Entry]
     trailer: str = ""
-    """Blank lines after the last entry."""
+    """Blank lines (and comments, which gettext allows) after the last entry."""
 
     @property
     def header(self) -> Entry | None:
@@ -92,7 +94,7 @@ class PoFile:
 
 # --- reading --------------------------------------------------------------------
 
-_LITERAL = r'"(?:[^"\\]|\\.)*"'
+_LITERAL = r'"[^"\\]*(?:\\.[^"\\]*)*"'
 _KEYWORD = re.compile(r"(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?)\s*(.*)$")
 _UNESCAPES = {"n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b", "f": "\f", "v": "\v", "\\": "\\", '"': '"'}
 _ESCAPE = re.compile(r"\\(?:([0-7]{1,3})|x([0-9a-fA-F]+)|(.))")
@@ -100,6 +102,9 @@ _ESCAPE = re.compile(r"\\(?:([0-7]{1,3})|x([0-9a-fA-F]+)|(.))")
 
 def unescape(literal: str) -> str:
     """The text of one quoted PO string, quotes included."""
+    if "\\" not in literal:
+        return literal[1:-1]
+
     def one(match: re.Match) -> str:
         octal, hexadecimal, char = match.groups()
         if octal:
@@ -111,14 +116,37 @@ def unescape(literal: str) -> str:
     return _ESCAPE.sub(one, literal[1:-1])
 
 
-def _literal(text: str, number: int) -> str:
+_BABEL_ESCAPE = re.compile(r'\\([\\trn"])')
+_BABEL_UNESCAPES = {"n": "\n", "t": "\t", "r": "\r"}
+
+
+def babel_unescape(literal: str) -> str:
+    """The text of one quoted PO string as Babel reads it (and so Sphinx, which
+    compiles the catalogs with Babel): only ``\\\\ \\" \\n \\t \\r`` are escapes."""
+    if "\\" not in literal:
+        return literal[1:-1]
+    return _BABEL_ESCAPE.sub(lambda match: _BABEL_UNESCAPES.get(match.group(1), match.group(1)), literal[1:-1])
+
+
+_LITERAL_LINE = re.compile(_LITERAL)
+
+
+def _literal(text: str, number: int, unescape=unescape) -> str:
     text = text.strip()
-    if not re.fullmatch(_LITERAL, text):
+    if not _LITERAL_LINE.fullmatch(text):
         raise PoSyntaxError(number, f"expected one quoted string, found {text[:40]!r}")
     return unescape(text)
 
 
-def _legacy_previous(lines: list[str], index: int) -> tuple[str, str, int] | None:
+def _lines(text: str) -> list[str]:
+    """The lines of a catalog, each with its end: gettext ends a line at LF
+    only (a U+2028 or a form feed inside a string is text)."""
+    lines = [line + "\n" for line in text.split("\n")]
+    lines[-1] = lines[-1][:-1]
+    return lines if lines[-1] else lines[:-1]
+
+
+def _legacy_previous(lines: list[str], index: int, unescape=unescape) -> tuple[str, str, int] | None:
     """A ``#|`` keyword whose strings were re-wrapped as comment text (as
     briefpub wrote them before 1.1): its keyword, its text and the number of
     lines it took, or None when these lines are not that."""
@@ -140,10 +168,11 @@ def _legacy_previous(lines: list[str], index: int) -> tuple[str, str, int] | Non
     return match.group(1), "".join(unescape(lit) for lit in re.findall(_LITERAL, joined)), count
 
 
-def parse(text: str) -> PoFile:
+def parse(text: str, unescape=unescape) -> PoFile:
     """Read a catalog's text; raise :class:`PoSyntaxError` on a line that is
-    not PO syntax."""
-    lines = text.splitlines(keepends=True)
+    not PO syntax.  ``unescape`` reads a quoted string (gettext's escapes by
+    default; :func:`babel_unescape` for the text Sphinx publishes)."""
+    lines = _lines(text)
     entries: list[Entry] = []
     current: Entry | None = None
     target: tuple[str, int] | None = None  # the field that a continuation string extends
@@ -200,7 +229,7 @@ def parse(text: str) -> PoFile:
             if target is None or blank is not None:
                 raise PoSyntaxError(number, "a string outside msgctxt, msgid or msgstr")
             name, plural = target
-            value = _literal(body, number)
+            value = _literal(body, number, unescape)
             if name == "msgstr":
                 current.msgstr[plural] += value
             else:
@@ -217,9 +246,9 @@ def parse(text: str) -> PoFile:
             entry = entry_at(index)
             name = "previous_" + keyword
             try:
-                value, taken = _literal(rest, number), 1
+                value, taken = _literal(rest, number, unescape), 1
             except PoSyntaxError:
-                legacy = None if obsolete else _legacy_previous(lines, index)
+                legacy = None if obsolete else _legacy_previous(lines, index, unescape)
                 if legacy is None:
                     raise
                 _, value, taken = legacy
@@ -234,16 +263,20 @@ def parse(text: str) -> PoFile:
             entry, has_msgstr = current, True
             plural_index = int(plural) if plural is not None else 0
             entry.msgstr += [""] * (plural_index + 1 - len(entry.msgstr))
-            entry.msgstr[plural_index] = _literal(rest, number)
+            entry.msgstr[plural_index] = _literal(rest, number, unescape)
             target = ("msgstr", plural_index)
         else:
             entry = entry_at(index) if keyword != "msgid_plural" else current
             if entry is None:
                 raise PoSyntaxError(number, "msgid_plural without msgid")
-            setattr(entry, keyword, _literal(rest, number))
+            setattr(entry, keyword, _literal(rest, number, unescape))
+            if keyword == "msgid":
+                entry.line = number
             target = (keyword, 0)
         entry.obsolete = obsolete
         index += 1
+    if current is not None and not has_msgstr and not current.line:
+        return PoFile(entries, current.leading + "".join(lines[start:]))  # comments after the last entry
     close(blank if blank is not None else len(lines))
     return PoFile(entries, "".join(lines[blank:]) if blank is not None else "")
 

@@ -92,23 +92,31 @@ def extract(source_dir: Path) -> Templates:
     while nothing they are made from changes."""
     source_dir = Path(source_dir).resolve()
     state = _state(source_dir)
-    if (source_dir, state) not in _EXTRACTED:
-        kept = _kept(source_dir) / state
-        if kept.is_dir():
-            templates = Templates(source_dir, _read(kept))
-        else:
-            templates = _extract(source_dir)
-            if not templates.problems:
-                _keep(templates, kept)
+    templates = _known(source_dir, state)
+    if templates is None:
+        templates = _extract(source_dir)
+        if not templates.problems:
+            _keep(templates, _kept(source_dir) / state)
         _EXTRACTED[(source_dir, state)] = templates
-    return _EXTRACTED[(source_dir, state)]
+    return templates
 
 
 def extracted(source_dir: Path) -> Templates | None:
-    """The templates already extracted in this process for the source as it
-    is now, or None: never starts an extraction."""
+    """The templates of the source as it is now, if this process extracted
+    them or an earlier run kept them; None otherwise: never starts an
+    extraction (an edition's build counts with what the release gate or
+    ``briefpub check`` extracted)."""
     source_dir = Path(source_dir).resolve()
-    return _EXTRACTED.get((source_dir, _state(source_dir)))
+    return _known(source_dir, _state(source_dir))
+
+
+def _known(source_dir: Path, state: str) -> Templates | None:
+    if (source_dir, state) not in _EXTRACTED:
+        kept = _kept(source_dir) / state
+        if not kept.is_dir():
+            return None
+        _EXTRACTED[(source_dir, state)] = Templates(source_dir, _read(kept))
+    return _EXTRACTED[(source_dir, state)]
 
 
 def _kept(source_dir: Path) -> Path:

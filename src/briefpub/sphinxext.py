@@ -202,9 +202,19 @@ def edition(app: Sphinx) -> Edition:
 
 
 def unfinished(app: Sphinx) -> dict | None:
+    """How far an edition published unfinished is: counted against the
+    source's templates when they have been extracted (by the release gate),
+    so that the passages a catalog lacks count as untranslated too."""
     if not app.config.briefpub_incomplete:
         return None
-    row = stats.language_stats(Path(app.srcdir) / app.config.locale_dirs[0], edition_language(app))
+    from briefpub import sources
+
+    source_dir = Path(app.srcdir)
+    locale_dir = source_dir / app.config.locale_dirs[0]
+    origin = Path(app.config.briefpub_catalog_origin or locale_dir)  # inside a release, locale_dir is a snapshot
+    templates = sources.extracted(source_dir) if sources.is_source_of(source_dir, origin) else None
+    row = stats.language_stats(locale_dir, edition_language(app),
+                               templates if templates is not None and not templates.problems else None)
     return {"translated": row.translated, "total": row.messages}
 
 
