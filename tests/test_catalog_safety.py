@@ -26,12 +26,12 @@ from babel.messages.pofile import write_po
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from briefpub import catalogs, checks, languages, sources, stats
-from conftest import REPO, copy_project
+from briefpub import catalogs, checks, sources, stats
+from conftest import BRIEF, REPO, copy_project
 
 CORPUS = Path(__file__).parent / "hostile" / "catalog"
 CASES = sorted(CORPUS.glob("*.toml"))
-POLISH = languages.get("pl")
+POLISH = BRIEF.get("pl")
 INDEX = Path("pl") / "LC_MESSAGES" / "index.po"
 
 
@@ -221,12 +221,12 @@ def test_a_release_is_refused_while_a_catalog_lacks_an_entry(project):
 def test_statistics_count_against_the_source(pristine):
     templates = sources.extract(pristine.source_dir)
     assert not templates.problems and set(templates.domains) == {"index", "sphinx"}
-    for row in stats.collect(pristine.locale_dir, list(languages.LANGUAGES.values()), templates):
+    for row in stats.collect(pristine.locale_dir, list(BRIEF.languages), templates):
         assert row.missing == 0 and row.complete, row
 
 
 def test_the_projects_own_catalogs_are_complete_against_the_source(pristine):
-    problems = checks.check(pristine.locale_dir, list(languages.LANGUAGES.values()), release=True,
+    problems = checks.check(pristine.locale_dir, list(BRIEF.languages), release=True,
                             source_dir=pristine.source_dir)
     assert [str(problem) for problem in problems if problem.is_error] == []
 
