@@ -27,12 +27,12 @@ LANG_OPTION := $(if $(L),--lang $(L))
 STAMP   := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
-.PHONY: all setup system pango html epub pdf dist gettext update-po stats check benchmark test clean distclean
+.PHONY: all setup system system-build pango html epub pdf dist gettext update-po stats check benchmark test clean distclean
 
-# $(call need,COMMAND,DEBIAN-PACKAGE): stop with a clear message when a
-# system program is missing.
-need = @command -v $(1) >/dev/null 2>&1 || { \
-	echo "briefpub: '$(1)' is missing: install the Debian package '$(2)' (sudo apt-get install $(2))" >&2; exit 2; }
+# The Debian packages briefpub needs are listed once, in .ci/system-packages:
+# it names every missing one in one message, and installs them when make
+# runs as root (as in CI); otherwise it prints the apt-get line and stops.
+SYSTEM_PACKAGES := PYTHON=$(PYTHON) sh .ci/system-packages
 
 all: dist
 
@@ -41,9 +41,7 @@ all: dist
 setup: $(STAMP)
 
 $(STAMP): pyproject.toml
-	$(call need,$(PYTHON),python3)
-	@$(PYTHON) -c 'import sys, venv, ensurepip; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { \
-	echo "briefpub: $(PYTHON) must be Python 3.11 or newer with venv: install the Debian package 'python3-venv'" >&2; exit 2; }
+	@$(SYSTEM_PACKAGES) build
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]'
@@ -53,25 +51,18 @@ $(STAMP): pyproject.toml
 # also need Java (EPUBCheck, the Nu HTML Checker), msgfmt (catalogs as gettext
 # reads them), pdftotext (PDFs read back), Node.js and npm (the validators of
 # package.json) and Chromium (the HTML editions in a real browser).
-system: pango
-	$(call need,msgfmt,gettext)
-	$(call need,java,default-jre-headless)
-	$(call need,pdftotext,poppler-utils)
-	$(call need,node,nodejs)
-	$(call need,npm,npm)
-	$(call need,chromium,chromium)
-	$(call need,chromedriver,chromium-driver)
+system:
+	@$(SYSTEM_PACKAGES) test
 
-# The validators the tests run on the HTML editions (vnu-jar, axe-core), as
-# package-lock.json pins them; their install scripts are not needed.
-$(NODE_STAMP): package.json package-lock.json
-	$(call need,npm,npm)
-	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+system-build pango:
+	@$(SYSTEM_PACKAGES) build
+
+# The validators the tests run on the editions (vnu-jar, axe-core, Ace by
+# DAISY), as package-lock.json pins them; their install scripts are not
+# needed, and Ace runs in the system's Chromium, so Puppeteer downloads no browser.
+$(NODE_STAMP): package.json package-lock.json | system
+	PUPPETEER_SKIP_DOWNLOAD=1 npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	@touch $@
-
-pango:
-	@$(PYTHON) -c 'import ctypes.util, sys; sys.exit(not ctypes.util.find_library("pangoft2-1.0"))' || { \
-	echo "briefpub: the Pango library is missing: install the Debian packages 'libpango-1.0-0' and 'libpangoft2-1.0-0'" >&2; exit 2; }
 
 # --- catalogs -------------------------------------------------------------
 
@@ -113,7 +104,7 @@ benchmark: $(STAMP) pango
 
 # --- tests ----------------------------------------------------------------
 
-test: $(STAMP) system $(NODE_STAMP)
+test: system $(STAMP) $(NODE_STAMP)
 	$(PY) -m pytest
 
 clean:

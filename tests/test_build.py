@@ -118,7 +118,7 @@ def test_the_preview_rebuilds_on_save_and_shows_errors_with_file_and_line(previe
 
     edit(po, 'msgstr "Spis rzeczy"', 'msgstr "Spis rzeczy')
     state = wait_for(lambda: events(url)["error"] and events(url))
-    assert f"{po}:" in state["error"] and "unterminated string" in state["error"]
+    assert f"{po.relative_to(project.root)}:" in state["error"] and "unterminated string" in state["error"]
     assert "Spis rzeczy" in fetch(url)  # the last good build stays
 
 

@@ -24,10 +24,18 @@ def epub(release: Path, code: str) -> Path:
     return release / f"ukraine-belarus-brief-{code}.epub"
 
 
-def title_of(code: str) -> str:
+def translated(code: str, text: str) -> str:
     catalog = catalogs.read(REPO / "locale" / code / "LC_MESSAGES" / "index.po")
-    message = catalog["Ukraine and the Belarusian Democratic Movement"]
+    message = catalog[text]
     return message.string or message.id
+
+
+def title_of(code: str) -> str:
+    return translated(code, "Ukraine and the Belarusian Democratic Movement")
+
+
+SUBTITLE = ("Kyiv’s initial stance, its long-term strategy, its response to the 2020 election, help at the level "
+            "of civil society, and what to do together with European partners")
 
 
 def package(path: Path) -> ElementTree.Element:
@@ -106,6 +114,41 @@ def test_accessibility_metadata_and_cover(release, code):
     with zipfile.ZipFile(epub(release, code)) as archive:
         cover = archive.read(covers[0].get("href")).decode("utf-8")
     assert title_of(code).split()[0] in cover
+
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+@pytest.mark.parametrize("code", BRIEF.codes)
+def test_the_cover_is_drawn_in_outlines_and_names_who_made_the_edition(release, code):
+    """No reader can load fonts for a cover image: its words are outlines,
+    named in its title and description for assistive technology."""
+    with zipfile.ZipFile(epub(release, code)) as archive:
+        svg = ElementTree.fromstring(archive.read("_static/cover.svg"))
+    assert svg.find(f"{SVG}text") is None and svg.find(f".//{SVG}text") is None
+    assert svg.get(XML_LANG) == code and svg.get("role") == "img"
+    placed = svg.findall(f"{SVG}g/{SVG}use")
+    assert len(placed) > len(title_of(code).replace(" ", ""))
+    defined = {path.get("id") for path in svg.iter(f"{SVG}path")}
+    assert {use.get("{http://www.w3.org/1999/xlink}href")[1:] for use in placed} <= defined
+    assert svg.findtext(f"{SVG}title") == title_of(code)
+    description = svg.findtext(f"{SVG}desc")
+    assert translated(code, SUBTITLE) in description
+    metadata = package(epub(release, code)).find("opf:metadata", NS)
+    for who in ("dc:creator", "dc:publisher"):
+        assert metadata.findtext(who, namespaces=NS) in description
+
+
+@pytest.mark.parametrize("code", BRIEF.codes)
+def test_the_ncx_lists_every_entry_once(release, code):
+    with zipfile.ZipFile(epub(release, code)) as archive:
+        ncx = ElementTree.fromstring(archive.read("toc.ncx"))
+        nav = ElementTree.fromstring(archive.read("nav.xhtml"))
+    points = list(ncx.iter("{http://www.daisy.org/z3986/2005/ncx/}navPoint"))
+    targets = [point.find("{http://www.daisy.org/z3986/2005/ncx/}content").get("src") for point in points]
+    assert len(targets) == len(set(targets)) == 1 + len(SECTIONS)
+    toc = nav.find(".//xhtml:nav", NS)
+    assert toc.get("{http://www.idpf.org/2007/ops}type") == "toc" and toc.get("role") == "doc-toc"
 
 
 def test_rebuilding_with_another_date_keeps_the_book_clean(tmp_path):

@@ -339,7 +339,10 @@ def _warm_up(formats: set[str], langs: tuple[Language, ...] = ()) -> None:
 
 
 def _language_worker(root: str, code: str, plan: list[tuple[str, str]], incomplete: bool,
-                     env: dict, events) -> None:
+                     env: dict, events, parent: int) -> None:
+    from briefpub import faults
+
+    faults.become_worker(parent)
     os.environ.clear()
     os.environ.update(env)
     project = Project(Path(root))
@@ -406,21 +409,36 @@ def build(
 
 
 def _run_workers(project, plans, incomplete, env, jobs, notify, results) -> None:
+    """Run the workers, ``jobs`` at a time; whatever stops this loop (Ctrl-C,
+    SIGTERM, an error) stops every worker still running before it goes on."""
+    from briefpub import faults
+
     context = multiprocessing.get_context("fork")
     events = context.Queue()
-    waiting = list(plans)
     running: dict[str, multiprocessing.Process] = {}
+    try:
+        _schedule(project, plans, incomplete, env, jobs, notify, results, context, events, running)
+    except BaseException:
+        faults.stop_processes(running.values())
+        raise
+
+
+def _schedule(project, plans, incomplete, env, jobs, notify, results, context, events, running) -> None:
+    from briefpub import faults
+
+    waiting = list(plans)
     open_formats = {code: [fmt for fmt, _ in plan] for code, plan in plans.items()}
     while waiting or running:
         while waiting and len(running) < jobs:
             code = waiting.pop(0)
             process = context.Process(
                 target=_language_worker,
-                args=(str(project.root), code, plans[code], code in incomplete, env, events),
+                args=(str(project.root), code, plans[code], code in incomplete, env, events, os.getpid()),
                 name=f"briefpub-{code}",
             )
-            process.start()
             running[code] = process
+            with faults.signals_held():
+                process.start()
         try:
             kind, code, fmt, payload = events.get(timeout=0.2)
         except queues.Empty:

@@ -1,26 +1,35 @@
 """The ``briefpub`` command: a thin shell over functions that can be called
 and tested directly.  Exit codes: 0 fine, 1 problems found, 2 usage or
-environment error."""
+environment error; stopped by a signal, 128 + its number (130 after Ctrl-C,
+143 after SIGTERM: :mod:`briefpub.faults`).
+
+Each verb imports what it needs when it runs (Sphinx, Babel, the catalogs),
+so that ``briefpub --version`` and ``--help`` answer at once.
+"""
 
 from __future__ import annotations
 
 import contextlib
-import json
-import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from briefpub import __version__, build, catalogs, checks, languages, lock, publish, snapshot, stats
-from briefpub.fonts import FontError
-from briefpub.publication import DeclarationError, check_fonts
+from briefpub import __version__
+
+if TYPE_CHECKING:  # for annotations only: each verb imports what it runs
+    from briefpub import build, languages, snapshot
 
 
 def _project(root: Path) -> build.Project:
     """The project at ``root`` with its publication read; a wrong or missing
     declaration, or a language its typefaces cannot set, is reported (file,
     line, key, what to do) with exit code 2."""
+    from briefpub import build
+    from briefpub.fonts import FontError
+    from briefpub.publication import DeclarationError, check_fonts
+
     project = build.Project(root)
     try:
         check_fonts(project.publication)
@@ -41,6 +50,8 @@ def _shown(path: Path) -> Path:
 
 
 def _languages(project: build.Project, value: str | None) -> list[languages.Language]:
+    from briefpub import languages
+
     try:
         return project.publication.parse_list(value)
     except languages.UnknownLanguage as error:
@@ -48,6 +59,8 @@ def _languages(project: build.Project, value: str | None) -> list[languages.Lang
 
 
 def _formats(value: str | None) -> list[str]:
+    from briefpub import build
+
     names = [part.strip() for part in (value or "").split(",") if part.strip()] or list(build.FORMATS)
     unknown = [name for name in names if name not in build.FORMATS]
     if unknown:
@@ -57,24 +70,57 @@ def _formats(value: str | None) -> list[str]:
     return names
 
 
-class _LangOption(click.Option):
-    """``--lang``, whose help names the languages of the publication at hand."""
+class _LateHelp(click.Option):
+    """An option whose help text is made only when help is shown (it names
+    what a module knows, and importing that module for every run is slow)."""
 
-    def get_help_record(self, ctx: click.Context):
-        root = ctx.params.get("root") or Path(".")
-        try:
-            codes = ",".join(build.Project(root).publication.codes)
-        except DeclarationError:
-            codes = "those of docs/publication.toml"
-        self.help = f"Comma-separated language codes ({codes}); default: all."
+    def __init__(self, *args, late_help, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.late_help = late_help
+
+    def get_help_record(self, ctx):
+        self.help = self.late_help(ctx)
         return super().get_help_record(ctx)
 
 
-LANG_OPTION = click.option("--lang", "lang", metavar="CODES", cls=_LangOption,
-                           help="Comma-separated language codes; default: all.")
+def _lang_help(ctx: click.Context) -> str:
+    """Names the languages of the publication at hand."""
+    from briefpub import build
+    from briefpub.publication import DeclarationError
+
+    root = ctx.params.get("root") or Path(".")
+    try:
+        codes = ",".join(build.Project(root).publication.codes)
+    except DeclarationError:
+        codes = "those of docs/publication.toml"
+    return f"Comma-separated language codes ({codes}); default: all."
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "auto_envvar_prefix": "BRIEFPUB"})
+def _format_help(ctx: click.Context) -> str:
+    from briefpub import build
+
+    return f"Comma-separated formats ({','.join(build.FORMATS)}); default: all."
+
+
+LANG_OPTION = click.option("--lang", "lang", metavar="CODES", cls=_LateHelp, late_help=_lang_help)
+
+
+class _Briefpub(click.Group):
+    """Every verb runs with signals turned into one line and an exit code."""
+
+    def invoke(self, ctx: click.Context):
+        from briefpub import faults
+
+        try:
+            with faults.stop_on_signals():
+                return super().invoke(ctx)
+        except faults.Stopped as stopped:
+            click.echo(f"briefpub: {stopped}{getattr(stopped, 'outcome', '')}", err=True)
+            ctx.exit(stopped.exit_code)
+
+
+@click.group(cls=_Briefpub,
+             context_settings={"help_option_names": ["-h", "--help"], "auto_envvar_prefix": "BRIEFPUB"})
 @click.version_option(__version__, prog_name="briefpub")
 def main() -> None:
     """Publish a publication in every language and format."""
@@ -108,7 +154,7 @@ def list_languages(root: Path) -> None:
               help='The kind of document, e.g. "Policy brief".')
 def new_command(folder: Path, source_language: str, targets: str, title: str | None, kind: str) -> None:
     """Start a new publication in FOLDER that `briefpub dist --allow-incomplete` builds at once."""
-    from briefpub import scaffold
+    from briefpub import build, catalogs, scaffold
 
     try:
         plan = scaffold.plan(folder, source_language.strip(), [c.strip() for c in targets.split(",") if c.strip()],
@@ -137,6 +183,10 @@ class Progress:
     terminal, plain lines where output is read later (CI, logs)."""
 
     def __init__(self, langs: list[languages.Language], formats: list[str]):
+        import os
+
+        from briefpub import build
+
         self.rows = {(lang.code, fmt): ("waiting", None) for lang in langs for fmt in build.FORMATS if fmt in formats}
         self.live = None
         if sys.stdout.isatty() and not os.environ.get("CI"):
@@ -178,6 +228,8 @@ def run_builds(
     catalogs: snapshot.Snapshot | None = None,
 ) -> list[build.Result]:
     """Build the matrix with progress shown; failures are printed with their log."""
+    from briefpub import build
+
     progress = Progress(langs, formats)
     try:
         results = build.build(project, langs, formats, incomplete=frozenset(l.code for l in incomplete),
@@ -193,22 +245,40 @@ def run_builds(
 
 @main.command("build")
 @LANG_OPTION
-@click.option("--format", "fmt", metavar="FORMATS", help=f"Comma-separated formats ({','.join(build.FORMATS)}); default: all.")
+@click.option("--format", "fmt", metavar="FORMATS", cls=_LateHelp, late_help=_format_help)
 @ROOT_OPTION
 @FORCE_OPTION
 @JOBS_OPTION
 def build_command(lang: str | None, fmt: str | None, root: Path, force: bool, jobs: int | None) -> None:
     """Build editions into _build/<format>/<language>/ (only those whose inputs changed)."""
     project = _project(root)
+    configuration_or_exit(project)
     langs = _languages(project, lang)
     broken = catalog_errors(project, langs)
     results = run_builds(project, [l for l in langs if l not in broken], _formats(fmt), force=force, jobs=jobs)
     sys.exit(0 if all(r.ok for r in results) and not broken else 1)
 
 
+def configuration_or_exit(project: build.Project) -> None:
+    """Read ``docs/conf.py`` once, here, before any worker: if it does not
+    run, say so once, with its file and line, and stop."""
+    from briefpub import faults
+
+    conf_py = project.source_dir / "conf.py"
+    if conf_py.is_absolute() and conf_py.is_relative_to(Path.cwd()):
+        conf_py = conf_py.relative_to(Path.cwd())
+    try:
+        faults.read_configuration(conf_py)
+    except faults.ConfigurationError as error:
+        click.echo(str(error), err=True)
+        sys.exit(1)
+
+
 def catalog_errors(project: build.Project, langs: list[languages.Language]) -> set[languages.Language]:
     """Languages whose catalogs have errors, reported; Sphinx would build them
     anyway and publish something wrong (a string cut short, a catalog ignored)."""
+    from briefpub import checks
+
     broken = set()
     for language in langs:
         problems = [p for p in checks.check_language(project.locale_dir, language) if p.is_error]
@@ -226,6 +296,8 @@ def release_gate(project: build.Project, allow_incomplete: bool,
     """Refuse a release whose catalogs (as read once into ``catalogs``) have
     errors or are unfinished; return the languages published as incomplete
     under ``--allow-incomplete``."""
+    from briefpub import checks
+
     _, blocking = checks.language_dirs(catalogs.folder, project.publication)
     blocking = [*catalogs.refused, *map(catalogs.problem, blocking)]
     incomplete = []
@@ -261,14 +333,22 @@ ALLOW_INCOMPLETE_OPTION = click.option(
 
 @contextlib.contextmanager
 def releasing(project: build.Project, wait: bool):
-    """Hold the release lock; turn what goes wrong while publishing into a message."""
+    """Hold the release lock; turn what goes wrong while publishing into a
+    message.  Stopped by a signal, the release says whether dist/ is unchanged."""
+    from briefpub import build, faults, lock, publish
+
     def waiting(holder: str) -> None:
         click.echo(f"waiting for the release already running ({holder})…", err=True)
 
+    before = _dist_state(project)
     try:
         with lock.release_lock(project.root, wait=wait, on_wait=waiting):
             publish.recover(project)
             yield
+    except faults.Stopped as stopped:
+        stopped.outcome = "; dist/ is unchanged" if _dist_state(project) == before else \
+            "; dist/ holds the new release"
+        raise
     except lock.Busy as error:
         click.echo(f"briefpub: {error}", err=True)
         sys.exit(1)
@@ -278,6 +358,14 @@ def releasing(project: build.Project, wait: bool):
     except OSError as error:
         click.echo(f"briefpub: not published: {build.explain(error)}; dist/ is unchanged", err=True)
         sys.exit(1)
+
+
+def _dist_state(project: build.Project) -> bytes | None:
+    """What dist/ holds, as its checksums say."""
+    try:
+        return (project.dist_dir / "SHA256SUMS").read_bytes()
+    except OSError:
+        return None
 
 
 def report_published(project: build.Project, editions) -> None:
@@ -299,7 +387,10 @@ def report_published(project: build.Project, editions) -> None:
 @WAIT_OPTION
 def dist_command(root: Path, allow_incomplete: bool, force: bool, jobs: int | None, wait: bool) -> None:
     """Check the catalogs, build every edition, publish them together to dist/ (all or nothing)."""
+    from briefpub import build, publish, snapshot
+
     project = _project(root)
+    configuration_or_exit(project)
     with releasing(project, wait):
         catalogs = snapshot.take(project.root, project.locale_dir, project.build_dir)
         incomplete = release_gate(project, allow_incomplete, catalogs)
@@ -314,6 +405,8 @@ def dist_command(root: Path, allow_incomplete: bool, force: bool, jobs: int | No
 @WAIT_OPTION
 def publish_command(root: Path, allow_incomplete: bool, wait: bool) -> None:
     """Publish editions already built in _build/ (e.g. by the jobs of a CI matrix) to dist/."""
+    from briefpub import build, publish, snapshot
+
     project = _project(root)
     with releasing(project, wait):
         catalogs = snapshot.take(project.root, project.locale_dir, project.build_dir)
@@ -324,63 +417,73 @@ def publish_command(root: Path, allow_incomplete: bool, wait: bool) -> None:
 
 @main.command("preview")
 @click.argument("lang", metavar="LANG")
+@click.option("--beside", metavar="LANG", default=None,
+              help="Show another language (e.g. en) beside each block of the text, for a reviewer.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
               help="Port on 127.0.0.1 (0: any free port).")
 @click.option("--open/--no-open", "open_browser", default=True, help="Open the page in a browser.")
 @ROOT_OPTION
-def preview_command(lang: str, port: int, open_browser: bool, root: Path) -> None:
+def preview_command(lang: str, beside: str | None, port: int, open_browser: bool, root: Path) -> None:
     """Serve one language's edition on localhost; rebuild and reload on every save."""
-    from briefpub import preview
-
-    project = _project(root)
-    try:
-        language = project.publication.get(lang)
-    except languages.UnknownLanguage as error:
-        raise click.BadParameter(str(error), param_hint="LANG") from None
-    build._warm_up({"html"}, (language,))
-    state = preview.State()
-    rebuilder = preview.Rebuilder(project, language)
-    ok, log, seconds = rebuilder.rebuild()
-    if not ok:
-        click.echo(log, err=True)
-        if not (preview.output_dir(project, language) / "index.html").exists():
-            click.echo("briefpub: the edition does not build; fix the problems above and run preview again", err=True)
-            sys.exit(1)
-    state.publish("" if ok else log)
-    try:
-        server = preview.make_server(project, language, state, port)
-    except OSError as error:
-        click.echo(f"briefpub: cannot listen on 127.0.0.1:{port} ({error.strerror}): try --port 0", err=True)
-        sys.exit(2)
-    url = f"http://127.0.0.1:{server.server_address[1]}/index.html"
-    click.echo(f"Previewing the {language.english_name} edition at {url}")
-    click.echo(f"Watching docs/ and locale/{language.code}/ — save a file to rebuild; Ctrl+C to stop.")
-
-    def report(ok: bool, log: str, seconds: float) -> None:
-        if ok:
-            click.echo(f"rebuilt in {seconds:.2f} s")
-        else:
-            click.echo(f"build failed; the page shows the last good build:\n{log}", err=True)
-
     import threading
 
-    threading.Thread(target=preview.watch, args=(rebuilder, state, report), daemon=True).start()
-    if open_browser:
-        import webbrowser
+    from briefpub import build, faults, languages, preview
 
-        webbrowser.open(url)
-    import signal
+    project = _project(root)
 
-    def stop(signum, frame):  # `kill` stops the preview as Ctrl+C does, tidily
-        raise KeyboardInterrupt
+    def language_of(code: str, hint: str) -> languages.Language:
+        try:
+            return project.publication.get(code)
+        except languages.UnknownLanguage as error:
+            raise click.BadParameter(str(error), param_hint=hint) from None
 
-    signal.signal(signal.SIGTERM, stop)
+    language = language_of(lang, "LANG")
+    other = language_of(beside, "--beside") if beside else None
+    if other == language:
+        raise click.BadParameter("choose another language than the one previewed", param_hint="--beside")
+    configuration_or_exit(project)
+    rebuilder = preview.Rebuilder(project, language, beside=other)
+    server = None
     try:
+        build._warm_up({"html"}, (language,) if other is None else (language, other))
+        state = preview.State()
+        outcome = rebuilder.rebuild()
+        if not outcome.ok:
+            click.echo(outcome.log, err=True)
+            if not (preview.output_dir(project, language) / "index.html").exists():
+                click.echo("briefpub: the edition does not build; fix the problems above and run preview again",
+                           err=True)
+                sys.exit(1)
+        state.publish(outcome)
+        try:
+            server = preview.make_server(project, language, state, port)
+        except OSError as error:
+            click.echo(f"briefpub: cannot listen on 127.0.0.1:{port} ({error.strerror}): try --port 0", err=True)
+            sys.exit(2)
+        url = f"http://127.0.0.1:{server.server_address[1]}/index.html"
+        shown = f" beside {other.english_name}" if other else ""
+        click.echo(f"Previewing the {language.english_name} edition{shown} at {url}")
+        watched = ", ".join(f"locale/{l.code}/" for l in rebuilder.languages)
+        click.echo(f"Watching docs/ and {watched} — save a file to rebuild; Ctrl+C to stop.")
+
+        def report(outcome: preview.Outcome) -> None:
+            found = f"; {len(outcome.findings)} finding(s) listed on the page" if outcome.findings else ""
+            if outcome.ok:
+                click.echo(f"rebuilt in {outcome.seconds:.2f} s{found}")
+            else:
+                click.echo(f"not rebuilt; the page shows the last good build:\n{outcome.log}", err=True)
+
+        threading.Thread(target=preview.watch, args=(rebuilder, state, report), daemon=True).start()
+        if open_browser:
+            import webbrowser
+
+            webbrowser.open(url)
         server.serve_forever()
-    except KeyboardInterrupt:
-        click.echo("stopped")
+    except faults.Stopped:
+        click.echo("stopped")  # the usual way to end a preview: exit code 0
     finally:
-        server.server_close()
+        if server is not None:
+            server.server_close()
         rebuilder.close()
 
 
@@ -403,6 +506,10 @@ LOCALE_OPTION = click.option(
 def stats_command(root: Path, lang: str | None, locale_dir: Path | None, as_json: bool, html_file: Path | None,
                   label_language: str | None) -> None:
     """Show how far each language is translated."""
+    import json
+
+    from briefpub import stats
+
     project = _project(root)
     langs = _languages(project, lang)
     rows = stats.collect(locale_dir or _shown(project.locale_dir), langs)
@@ -457,6 +564,10 @@ def stats_command(root: Path, lang: str | None, locale_dir: Path | None, as_json
 def check_command(root: Path, lang: str | None, locale_dir: Path | None, source_dir: Path | None, release: bool,
                   as_json: bool) -> None:
     """Check the catalogs: syntax, headers, markup, numbers, spelling, terms, typography."""
+    import json
+
+    from briefpub import checks
+
     project = _project(root)
     source_dir = source_dir or _shown(project.source_dir)
     problems = checks.check(locale_dir or _shown(project.locale_dir), _languages(project, lang), release=release,
@@ -506,6 +617,8 @@ def glossary_command(fmt: str, root: Path, output: Path | None) -> None:
               help="Extract the source's messages first (else use the templates already in _build/gettext).")
 def update(lang: str | None, root: Path, extract: bool) -> None:
     """Extract the source's messages and merge them into the catalogs, keeping every translation."""
+    from briefpub import build, catalogs
+
     project = _project(root)
     langs = _languages(project, lang)
     pot_dir, locale_dir = project.build_dir / "gettext", project.locale_dir
@@ -515,6 +628,7 @@ def update(lang: str | None, root: Path, extract: bool) -> None:
 
     with catalogs.update_lock(project.build_dir, on_wait=waiting):
         if extract:
+            configuration_or_exit(project)
             run = build.extract(project)
             if not run.ok:
                 click.echo(run.log, err=True)

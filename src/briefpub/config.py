@@ -85,6 +85,8 @@ def settings(conf_file: str | os.PathLike) -> dict:
         "html_use_index": False,
         "html_domain_indices": False,
         "html_last_updated_fmt": None,
+        # The ePub's NCX lists each entry once (Sphinx repeats a parent as its first child).
+        "epub_tocdup": False,
         # Translators type their language's own quotation marks.
         "smartquotes": False,
     }

@@ -47,7 +47,7 @@ class Defaults:
 
 DEFAULTS: dict[str, Defaults] = {
     # The quotation marks are CLDR's <delimiters> (which Babel does not carry).
-    "be": Defaults(("«", "»"), ("„", "“"), foreign_letters="ищїєґъИЩЇЄҐЪ", single_letter_words="а і й у з о"),
+    "be": Defaults(("«", "»"), ("„", "“"), foreign_letters="ищїєґъИЩЇЄҐЪ", single_letter_words="а і й у ў з о я"),
     "bg": Defaults(("„", "“"), ("„", "“"), single_letter_words="а в и к с у"),
     "cs": Defaults(("„", "“"), ("‚", "‘"), single_letter_words="a i k o s u v z"),
     "de": Defaults(("„", "“"), ("‚", "‘")),
@@ -58,7 +58,7 @@ DEFAULTS: dict[str, Defaults] = {
     "hu": Defaults(("„", "”"), ("»", "«"), single_letter_words="a s"),
     "it": Defaults(("«", "»"), ("“", "”"), single_letter_words="a e i o"),
     "ka": Defaults(("„", "“"), ("«", "»")),
-    "lt": Defaults(("„", "“"), ("„", "“"), single_letter_words="ir į"),
+    "lt": Defaults(("„", "“"), ("„", "“"), single_letter_words="ir į o"),
     "lv": Defaults(("“", "”"), ("„", "“")),
     "nl": Defaults(("‘", "’"), ("“", "”")),
     "pl": Defaults(("„", "”"), ("«", "»"), single_letter_words="a i o u w z"),
@@ -66,7 +66,7 @@ DEFAULTS: dict[str, Defaults] = {
     "ro": Defaults(("„", "”"), ("«", "»"), single_letter_words="a e o"),
     "ru": Defaults(("«", "»"), ("„", "“"), foreign_letters="ґєіїўҐЄІЇЎ", single_letter_words="а в и к о с у я"),
     "sk": Defaults(("„", "“"), ("‚", "‘"), single_letter_words="a i k o s u v z"),
-    "sl": Defaults(("„", "“"), ("‚", "‘"), single_letter_words="a i k o s v z"),
+    "sl": Defaults(("„", "“"), ("‚", "‘"), single_letter_words="a h i k o s v z"),
     "sr": Defaults(("„", "“"), ("‘", "’"), single_letter_words="а и к о с у"),
     "uk": Defaults(("«", "»"), ("„", "“"), foreign_letters="ыэёъўЫЭЁЪЎ", single_letter_words="а в і з й о у я"),
 }

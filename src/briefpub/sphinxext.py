@@ -433,6 +433,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("briefpub.links")
     app.add_builder(EpubBuilder, override=True)
     app.add_builder(PdfBuilder)
+    app.setup_extension("briefpub.typography")
     app.connect("config-inited", configure_edition, priority=800)
     app.connect("builder-inited", use_theme_assets)
     app.connect("doctree-read", remember_title_block)
