@@ -24,7 +24,7 @@ from sphinx.transforms import SphinxTransform
 from sphinx.util.i18n import docname_to_domain
 from sphinx.util.nodes import extract_messages
 
-from briefpub import __version__, languages
+from briefpub import __version__
 
 MSGID = "briefpub_msgid"
 """Node attribute: the message a node was translated from (kept only while reading)."""
@@ -77,7 +77,9 @@ class MarkDrafts(SphinxTransform):
                code: str) -> beside_text:
         """The block in the other language: its translation, or the source
         where it has none (an empty msgstr of the English catalog keeps it)."""
-        language = code if message in beside else languages.SOURCE
+        from briefpub.sphinxext import publication
+
+        language = code if message in beside else publication(self.app).source.code
         text = plain_text(beside.get(message) or message)
         return beside_text("", text, classes=["briefpub-beside", f"language-{language}"])
 
