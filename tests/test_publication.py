@@ -276,7 +276,9 @@ def test_a_ukrainian_source_is_complete_and_its_translations_are_counted(ukraini
     run = briefpub("stats", "--root", str(ukrainian_source), "--json", cwd=ukrainian_source)
     rows = {row["code"]: row for row in json.loads(run.stdout)}
     assert list(rows) == ["uk", "en", "pl"]
-    assert all(row["complete"] and row["translated"] == 3 for row in rows.values())
+    # every language complete: the text translated, the page's labels translated by briefpub (uk, pl) or
+    # written in the language (en), though the project's sphinx.po leaves them empty
+    assert all(row["complete"] and row["translated"] == row["messages"] > 3 for row in rows.values()), rows
     check = briefpub("check", "--root", str(ukrainian_source), "--release", cwd=ukrainian_source)
     assert check.returncode == 0, check.stdout + check.stderr
 
