@@ -22,6 +22,7 @@ from pathlib import Path
 from babel.messages.catalog import Catalog
 
 from briefpub import catalogs, languages, markup, sources, terminology
+from briefpub.config import shipped_label
 from briefpub.languages import Language
 from briefpub.publication import Publication
 from briefpub.problems import ERROR, WARNING, Problem
@@ -125,8 +126,14 @@ def completeness_problems(entry: Entry, language: Language, release: bool) -> It
     if entry.fuzzy:
         yield Problem(entry.path, entry.line, severity, "fuzzy",
                       "fuzzy: the source changed; check the translation, then remove the fuzzy flag")
-    elif not entry.msgstr and not language.is_source:
+    elif not entry.msgstr and not language.is_source and not _shipped(entry.path, language, entry.msgid):
         yield Problem(entry.path, entry.line, severity, "untranslated", "not translated yet")
+
+
+def _shipped(path: Path, language: Language, msgid) -> bool:
+    """A label of the theme that briefpub translates for the language: the
+    project's catalog may leave it empty (or out)."""
+    return Path(path).stem == catalogs.THEME_DOMAIN and shipped_label(language.code, msgid)
 
 
 def template_problems(path: Path, catalog: Catalog, template: Catalog | None, language: Language,
@@ -142,7 +149,8 @@ def template_problems(path: Path, catalog: Catalog, template: Catalog | None, la
                           f"the catalog has a header and no messages ({effect}): run `make update-po` to fill it "
                           "from the source")
         return
-    missing = [message for message in template if message.id and catalog.get(message.id, message.context) is None]
+    missing = [message for message in template if message.id and catalog.get(message.id, message.context) is None
+               and not _shipped(path, language, message.id)]
     if not missing:
         return
     first, count = missing[0], len(missing)
@@ -852,7 +860,9 @@ def check_language(locale_dir: Path, language: Language, release: bool = False,
         problems += document_problems(locale_dir, language, source_dir)
     if templates is not None:
         problems += templates.problems
-        if catalogs.THEME_DOMAIN in templates.domains and catalogs.THEME_DOMAIN not in domains:
+        theme = templates.domains.get(catalogs.THEME_DOMAIN)
+        if theme is not None and catalogs.THEME_DOMAIN not in domains and not all(
+                shipped_label(language.code, message.id) for message in theme if message.id):
             problems.append(Problem(
                 catalogs.catalog_dir(locale_dir, language) / f"{catalogs.THEME_DOMAIN}.po", 0,
                 _unfinished(language, release), "incomplete",

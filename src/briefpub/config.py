@@ -10,6 +10,7 @@ per-language values are set later, by the extension in :mod:`briefpub.sphinxext`
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 from pathlib import Path
@@ -52,6 +53,7 @@ def settings(conf_file: str | os.PathLike) -> dict:
         "copyright": f"{publication.date.year}",
         "briefpub_name": publication.name,
         "briefpub_date": publication.date.isoformat(),
+        "briefpub_source": publication.source.code,
         # Every page shows facts of the declaration: when it changes, Sphinx reads and writes everything anew.
         "briefpub_declaration": hashlib.sha256(publication.declaration.read_bytes()).hexdigest(),
         "language": publication.source.code,
@@ -97,6 +99,28 @@ def settings(conf_file: str | os.PathLike) -> dict:
     return values
 
 
+THEME_LANGUAGE = "en"
+"""The language the theme's labels are written in."""
+
+
+@functools.cache
+def _shipped_labels(code: str) -> frozenset[str]:
+    from babel.messages.pofile import read_po
+
+    path = THEME_LOCALE_DIR / code / "LC_MESSAGES" / "sphinx.po"
+    if not path.is_file():
+        return frozenset()
+    with open(path, "rb") as handle:
+        return frozenset(message.id for message in read_po(handle) if message.id and message.string)
+
+
+def shipped_label(code: str, msgid: object) -> bool:
+    """Whether an edition in language ``code`` shows the theme's label
+    ``msgid`` in its language without the project translating it: briefpub
+    ships its translation (or the label is written in that language)."""
+    return code == THEME_LANGUAGE or msgid in _shipped_labels(code)
+
+
 def compile_theme_catalogs(target: Path) -> Path:
     """The theme catalogs shipped with briefpub, compiled to ``.mo`` under
     ``target`` (only those whose ``.po`` changed); return ``target``.
@@ -123,4 +147,4 @@ def compile_theme_catalogs(target: Path) -> Path:
     return target
 
 
-__all__ = ["LOCALE_DIR", "MYST_SETTINGS", "THEME_DIR", "settings", "compile_theme_catalogs"]
+__all__ = ["LOCALE_DIR", "MYST_SETTINGS", "THEME_DIR", "settings", "compile_theme_catalogs", "shipped_label"]

@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from briefpub import catalogs, sources
+from briefpub.config import shipped_label
 from briefpub.languages import Language
 
 _WORD = re.compile(r"[^\W\d_]+(?:[’'-][^\W\d_]+)*")
@@ -73,20 +74,23 @@ def language_stats(locale_dir: Path, language: Language, templates: sources.Temp
         for message in catalog:
             if not message.id or (template is not None and template.get(message.id, message.context) is None):
                 continue
-            _count(stats, language, message.id, catalogs.state(message))
+            _count(stats, language, message.id, catalogs.state(message), path.stem)
         for message in template or ():
             if message.id and catalog.get(message.id, message.context) is None:
-                _count(stats, language, message.id, "missing")
-    for template in domains.values():  # no readable catalog at all
+                _count(stats, language, message.id, "missing", path.stem)
+    for domain, template in domains.items():  # no readable catalog at all
         for message in template:
             if message.id:
-                _count(stats, language, message.id, "missing")
+                _count(stats, language, message.id, "missing", domain)
     return stats
 
 
-def _count(stats: LanguageStats, language: Language, msgid, status: str) -> None:
+def _count(stats: LanguageStats, language: Language, msgid, status: str, domain: str = "") -> None:
     if language.is_source and status in ("untranslated", "missing"):
         status = "translated"  # an empty msgstr keeps the source text
+    elif status in ("untranslated", "missing") and domain == catalogs.THEME_DOMAIN \
+            and shipped_label(language.code, msgid):
+        status = "translated"  # a label of the theme briefpub translates
     stats.messages += 1
     setattr(stats, status, getattr(stats, status) + 1)
     count = words(msgid)
