@@ -650,7 +650,7 @@ def update(lang: str | None, root: Path, extract: bool) -> None:
             sys.exit(1)
     for result in results:
         if result.status != "unchanged":
-            click.echo(f"{result.status:>9}  {result.path}")
+            click.echo(f"{result.status:>9}  {_shown(result.path)}")
         if result.fuzzy:
             click.echo(f"           {result.fuzzy} entr{'ies' if result.fuzzy != 1 else 'y'} changed in the source "
                        "and marked fuzzy: the previous source is kept as '#| msgid'")
