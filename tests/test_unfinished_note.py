@@ -52,7 +52,8 @@ def test_the_note_of_an_unfinished_edition_counts_the_passages_its_catalog_lacks
 
     row = stats.language_stats(project.locale_dir, POLISH, templates)
     own = stats.language_stats(project.locale_dir, POLISH)
-    assert row.translated == own.translated == 2 and row.missing >= 2 and row.messages > own.messages
+    # the catalog's two passages, and the page's labels briefpub translates although the catalog lacks them
+    assert own.translated == 2 and row.translated >= 2 and row.missing >= 2 and row.messages > own.messages
     page = read_page(project.output_dir(POLISH, "html") / "index.html").text
     # the theme's labels come translated with briefpub
     assert f"To tłumaczenie jest niepełne: przetłumaczono {row.translated} z {row.messages} fragmentów" in page

@@ -53,7 +53,6 @@ def settings(conf_file: str | os.PathLike) -> dict:
         "copyright": f"{publication.date.year}",
         "briefpub_name": publication.name,
         "briefpub_date": publication.date.isoformat(),
-        "briefpub_source": publication.source.code,
         # Every page shows facts of the declaration: when it changes, Sphinx reads and writes everything anew.
         "briefpub_declaration": hashlib.sha256(publication.declaration.read_bytes()).hexdigest(),
         "language": publication.source.code,

@@ -509,7 +509,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("briefpub_name", "brief", "env", str)
     app.add_config_value("briefpub_date", dt.date.today().isoformat(), "env", str)
     app.add_config_value("briefpub_declaration", "", "env", str)
-    app.add_config_value("briefpub_source", "en", "env", str)  # the source language, from the declaration
     # Set by briefpub itself (configure_edition), never in conf.py.
     app.add_config_value("briefpub_downloads", [], "html", list)
     # Seconds an edition may take to build before it is stopped (briefpub.build.time_limit).
