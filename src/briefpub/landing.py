@@ -79,6 +79,7 @@ def write_landing(folder: Path, entries: list[Entry], order: tuple[Language, ...
         entries=[{"entry": e, "href": link(LANDING, f"{e.language.code}/index.html")} for e in entries],
         source=source,
         fonts=link(f"{HTML_DIR}/{LANDING}", f"{FONTS_DIR}/{FONTS_CSS}"),
+        preload=[link(f"{HTML_DIR}/{LANDING}", href) for href in font_preloads(pub, source.language, folder.parent)],
         head=landing_head(pub, source, f"{HTML_DIR}/", f"{first}/_static/") if pub else None,
     )
     target = folder / LANDING
@@ -87,6 +88,20 @@ def write_landing(folder: Path, entries: list[Entry], order: tuple[Language, ...
     partial.write_text(page, encoding="utf-8")
     partial.replace(target)
     return target
+
+
+def font_preloads(pub: Publication | None, language: Language, root: Path) -> list[str]:
+    """The shared font files a landing page preloads (relative to dist/,
+    whose copy is at ``root``), the body face first: with them the page is
+    set in its own faces at the first paint, and nothing moves when they arrive."""
+    from briefpub import fonts
+
+    if pub is None:
+        return []
+    faces = pub.fonts(language).faces()
+    body = fonts.body_face(faces)
+    names = [fonts.file_name(face, fonts.WEB_FLAVOR) for face in sorted(faces, key=lambda face: face != body)]
+    return [f"{FONTS_DIR}/{name}" for name in names if (root / FONTS_DIR / name).is_file()]
 
 
 def landing_head(pub: Publication, source: Entry, where: str, static: str) -> dict:

@@ -19,7 +19,8 @@ from pathlib import Path
 
 from briefpub.build import Result
 from briefpub import metadata
-from briefpub.landing import Entry, first_visit_size, human_size, landing_head, templates, write_landing
+from briefpub.landing import (Entry, first_visit_size, font_preloads, human_size, landing_head, templates,
+                              write_landing)
 from briefpub.languages import Language
 from briefpub.layout import (EDITION_FONTS, FONTS_CSS, FONTS_DIR, FORMAT_NAMES, HTML_DIR, LANDING, MANIFEST,
                              MEDIA_TYPES, Project, built_edition, html_dir, link)
@@ -147,6 +148,7 @@ def write_index(staging: Path, editions: list[Edition], order: tuple[Language, .
     page = templates().get_template("index.html").render(
         languages=by_language, source=source,
         fonts=f"{FONTS_DIR}/{FONTS_CSS}" if html else None,
+        preload=font_preloads(pub, source["language"], staging) if html else [],
         head=head,
     )
     (staging / "index.html").write_text(page, encoding="utf-8")
