@@ -261,7 +261,9 @@ def test_the_release_index_gives_the_sizes_a_reader_downloads(release):
             expected = landing.first_visit_size(file) if href.endswith(".html") else file.stat().st_size
             assert size == landing.human_size(expected, language)
         folder = sum(p.stat().st_size for p in (release / "html" / code).rglob("*") if p.is_file())
-        assert landing.first_visit_size(release / "html" / code / "index.html") < folder
+        first = landing.first_visit_size(release / "html" / code / "index.html")
+        # what a reader downloads (the fonts every edition shares included), not the folder's size
+        assert first != folder and first <= 100_000
 
 
 def test_a_first_visit_counts_what_the_page_loads_once(tmp_path):
