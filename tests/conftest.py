@@ -59,9 +59,22 @@ def briefpub(*args: str, cwd: Path, env: dict | None = None) -> subprocess.Compl
     )
 
 
+BASE_URL = "https://briefs.example.org/ukraine-belarus/"
+"""Where the tests' releases of the brief say they are published: the brief
+itself declares no address yet."""
+
+
+def declare_base_url(root: Path, base_url: str = BASE_URL) -> None:
+    declaration = root / "docs" / "publication.toml"
+    text = declaration.read_text(encoding="utf-8")
+    declaration.write_text(f'base-url = "{base_url}"\n{text}', encoding="utf-8")
+
+
 def release_in(root: Path) -> Path:
-    """Copy the brief to ``root``, run `briefpub dist` there, return dist/."""
+    """Copy the brief to ``root``, published at :data:`BASE_URL`, run
+    `briefpub dist` there, return dist/."""
     project = copy_project(root)
+    declare_base_url(project.root)
     run = briefpub("dist", cwd=project.root)
     assert run.returncode == 0, run.stdout + run.stderr
     return project.dist_dir

@@ -128,14 +128,21 @@ def test_editions_built_apart_as_in_a_ci_matrix_assemble_to_the_same_dist(releas
     `briefpub dist` on one machine (.github/workflows/editions.yml)."""
     import shutil
 
-    assembly = copy_project(tmp_path / "assembly")
+    from conftest import declare_base_url
+
+    def addressed(target):  # as the release: published at the same address
+        project = copy_project(target)
+        declare_base_url(project.root)
+        return project
+
+    assembly = addressed(tmp_path / "assembly")
     for language in BRIEF.languages:
         for fmt in ("epub", "pdf"):
-            runner = copy_project(tmp_path / f"{fmt}-{language.code}")
+            runner = addressed(tmp_path / f"{fmt}-{language.code}")
             run = briefpub("build", "--lang", language.code, "--format", fmt, cwd=runner.root)
             assert run.returncode == 0, run.stderr
             shutil.copytree(runner.output_dir(language, fmt), assembly.output_dir(language, fmt))
-        runner = copy_project(tmp_path / f"html-{language.code}")
+        runner = addressed(tmp_path / f"html-{language.code}")
         for fmt in ("epub", "pdf"):
             shutil.copytree(assembly.output_dir(language, fmt), runner.output_dir(language, fmt))
         run = briefpub("build", "--lang", language.code, "--format", "html", cwd=runner.root)

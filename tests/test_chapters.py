@@ -383,3 +383,14 @@ def test_no_heading_is_left_at_the_bottom_of_a_page_and_chapters_begin_one(repor
         starts = [n for n in range(2, len(texts) + 1) if title in lines[n - 1]]
         assert len(starts) == 1 and title in lines[starts[0] - 1][:2], (page, starts)
 
+
+
+@pytest.mark.parametrize(("code", "titles"), [
+    ("pl", {"water": "Informacja", "farms": "Ważne", "policy": "Ostrzeżenie"}),  # Sphinx's own Polish catalog
+    ("uk", {"water": "Примітка"}),  # Sphinx ships uk_UA only: briefpub's own catalog gives the labels for uk
+])
+def test_the_titles_of_admonitions_are_in_the_editions_language(report, code, titles):
+    for page, title in titles.items():
+        found = [squeeze(e.text) for e in elements(report / "html" / code / f"{page}.html")
+                 if e.tag == "p" and "admonition-title" in e.attrs.get("class", "")]
+        assert found == [title], (page, found)

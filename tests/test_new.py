@@ -139,7 +139,7 @@ def test_the_shipped_theme_catalogs_translate_every_label_of_the_templates():
     from briefpub.config import THEME_DIR, THEME_LOCALE_DIR
 
     labels = {"Policy brief", "Report", "The authors"}  # set by briefpub itself: document types, default credit
-    for template in sorted((THEME_DIR / "brief").glob("*.html")):
+    for template in [*sorted((THEME_DIR / "brief").glob("*.html")), THEME_DIR / "dist" / "status.html"]:
         with open(template, "rb") as handle:
             labels |= {message for _, function, message, _ in babel_extract(handle, ("_", "gettext"), [], {})
                        if isinstance(message, str)}

@@ -44,11 +44,18 @@ def test_the_override_publishes_it_marked_as_incomplete(unfinished):
         assert "unfinished" not in (unfinished.dist_dir / "html" / code / "index.html").read_text(encoding="utf-8")
 
 
-def test_the_status_page_shows_the_numbers_of_briefpub_stats(unfinished):
+def test_the_status_page_is_for_translators_and_shows_the_numbers_of_briefpub_stats(unfinished):
+    page = unfinished.root / "status" / "pl.html"
+    run = briefpub("stats", "--html", str(page), "--label-language", "pl", cwd=unfinished.root)
+    assert run.returncode == 0, run.stderr
+    text = page.read_text(encoding="utf-8")
+    for row in stats.collect(unfinished.locale_dir, list(BRIEF.languages)):
+        assert f'<data value="{row.translated}">{row.translated}/{row.messages}</data>' in text
+        assert f"({round(row.percent)}&#160;%)" in text
+    assert "Stan tłumaczenia" in read_page(page).title and read_page(page).lang == "pl"
+
     run = briefpub("build", "--lang", "pl", "--format", "html", cwd=unfinished.root)
     assert run.returncode == 0, run.stderr
-    page = (unfinished.root / "_build" / "html" / "pl" / "status.html").read_text(encoding="utf-8")
-    for row in stats.collect(unfinished.locale_dir, list(BRIEF.languages)):
-        assert f"{row.translated}/{row.messages} ({round(row.percent)} %)" in page
-        assert f'<progress max="{row.messages}" value="{row.translated}"' in page
-    assert "Stan tłumaczenia" in read_page(unfinished.root / "_build" / "html" / "pl" / "status.html").title
+    edition = unfinished.root / "_build" / "html" / "pl"
+    assert not (edition / "status.html").exists()
+    assert "Stan tłumaczenia" not in read_page(edition / "index.html").text

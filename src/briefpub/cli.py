@@ -373,6 +373,10 @@ def report_published(project: build.Project, editions) -> None:
         click.echo(f"{project.dist_dir} is up to date")
     else:
         click.echo(f"published {len(editions)} editions to {project.dist_dir}")
+    if not project.publication.base_url:
+        click.echo(f"briefpub: warning: {project.publication.declaration}: no base-url: the editions are not "
+                   "findable (no canonical or hreflang addresses, sitemap, or image for shared links); add "
+                   'base-url = "https://…/", the address dist/ is published at', err=True)
 
 
 @main.command("dist")
@@ -495,14 +499,33 @@ LOCALE_OPTION = click.option(
 @LANG_OPTION
 @LOCALE_OPTION
 @JSON_OPTION
-def stats_command(root: Path, lang: str | None, locale_dir: Path | None, as_json: bool) -> None:
+@click.option("--html", "html_file", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Also write the status as a page to FILE, for translators (labels in --label-language).")
+@click.option("--label-language", "label_language", metavar="CODE", default=None,
+              help="The language of the page's labels (default: the source language).")
+def stats_command(root: Path, lang: str | None, locale_dir: Path | None, as_json: bool, html_file: Path | None,
+                  label_language: str | None) -> None:
     """Show how far each language is translated."""
     import json
 
     from briefpub import stats
 
     project = _project(root)
-    rows = stats.collect(locale_dir or _shown(project.locale_dir), _languages(project, lang))
+    langs = _languages(project, lang)
+    rows = stats.collect(locale_dir or _shown(project.locale_dir), langs)
+    if html_file is not None:
+        from briefpub import status
+
+        try:
+            labels_in = project.publication.get(label_language) if label_language else project.publication.source
+        except languages.UnknownLanguage as error:
+            raise click.BadParameter(str(error), param_hint="--label-language") from None
+        try:
+            status.write(html_file, project, labels_in, langs, locale_dir)
+        except OSError as error:
+            click.echo(f"briefpub: {html_file}: cannot be written ({error.strerror})", err=True)
+            sys.exit(2)
+        click.echo(f"wrote {html_file}", err=True)
     if as_json:
         click.echo(json.dumps([row.as_dict() for row in rows], ensure_ascii=False, indent=2))
         return
@@ -627,7 +650,7 @@ def update(lang: str | None, root: Path, extract: bool) -> None:
             sys.exit(1)
     for result in results:
         if result.status != "unchanged":
-            click.echo(f"{result.status:>9}  {result.path}")
+            click.echo(f"{result.status:>9}  {_shown(result.path)}")
         if result.fuzzy:
             click.echo(f"           {result.fuzzy} entr{'ies' if result.fuzzy != 1 else 'y'} changed in the source "
                        "and marked fuzzy: the previous source is kept as '#| msgid'")

@@ -145,7 +145,12 @@ def read_configuration(conf_py: Path) -> dict:
 
 
 def _describe(conf_py: Path, error: Exception) -> str:
+    from briefpub.build import ADVICE, explain
+
     cause = error.__cause__
+    if isinstance(cause, OSError) and cause.errno in ADVICE:
+        # not conf.py's fault: it could not write (the theme's catalogs compiled into _build/)
+        return f"{conf_py}:{_line_in(conf_py, cause)}: error: {explain(cause)}"
     if isinstance(cause, SyntaxError):
         line, what = cause.lineno or 0, f"SyntaxError: {cause.msg}"
     elif isinstance(cause, SystemExit):

@@ -35,7 +35,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from briefpub import build, checks, faults
+from briefpub import build, checks, faults, status
 from briefpub.languages import Language
 from briefpub.problems import Problem
 
@@ -384,8 +384,10 @@ def loopback_hosts(port: int) -> frozenset[str]:
 class _Handler(SimpleHTTPRequestHandler):
     timeout = IDLE_TIMEOUT  # a connection that stays silent is closed
 
-    def __init__(self, *args: Any, state: State, hosts: frozenset[str], **kwargs: Any):
+    def __init__(self, *args: Any, state: State, hosts: frozenset[str], project: build.Project, language: str,
+                 **kwargs: Any):
         self.state, self.hosts = state, hosts
+        self.rebuilder_project, self.language_code = project, language
         super().__init__(*args, **kwargs)
 
     def log_message(self, format: str, *args: Any) -> None:  # quiet: the terminal shows builds
@@ -421,6 +423,8 @@ class _Handler(SimpleHTTPRequestHandler):
             return
         if self.path.split("?", 1)[0] == EVENTS:
             return self.stream()
+        if self.path.split("?", 1)[0] == "/" + status.PAGE:
+            return self.send_status()
         return super().do_GET()
 
     def do_HEAD(self) -> None:
@@ -486,6 +490,16 @@ class _Handler(SimpleHTTPRequestHandler):
                 return None
         return self.state.as_json()
 
+    def send_status(self) -> None:
+        """The translation status, counted from the catalogs as they are now."""
+        project = self.rebuilder_project
+        body = status.render(project, project.publication.get(self.language_code)).encode("utf-8")
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
     def end_headers(self) -> None:
         self.send_header("Cache-Control", "no-store")
         self.send_header("X-Content-Type-Options", "nosniff")
@@ -534,7 +548,7 @@ def make_server(project: build.Project, language: Language, state: State, port: 
     server = PreviewServer(("127.0.0.1", port), _Handler)
     bound = server.server_address[1]
     server.RequestHandlerClass = partial(_Handler, directory=str(output_dir(project, language)), state=state,
-                                         hosts=loopback_hosts(bound))
+                                         hosts=loopback_hosts(bound), project=project, language=language.code)
     return server
 
 

@@ -18,10 +18,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from briefpub.build import Result
-from briefpub.landing import Entry, human_size, templates, write_landing
+from briefpub import metadata
+from briefpub.landing import (Entry, first_visit_size, font_preloads, human_size, landing_head, templates,
+                              write_landing)
 from briefpub.languages import Language
 from briefpub.layout import (EDITION_FONTS, FONTS_CSS, FONTS_DIR, FORMAT_NAMES, HTML_DIR, LANDING, MANIFEST,
                              MEDIA_TYPES, Project, built_edition, html_dir, link)
+from briefpub.publication import Publication
 
 from briefpub import snapshot
 
@@ -70,7 +73,7 @@ def stage(staging: Path, results: list[Result]) -> list[Edition]:
             shutil.copytree(result.output, target, ignore=html_left_out(result.output))
             share_fonts(result.output / EDITION_FONTS, staging / FONTS_DIR)
             main = target / manifest["file"]
-            size = sum(path.stat().st_size for path in target.rglob("*") if path.is_file())
+            size = first_visit_size(main)
         else:
             main = staging / manifest["file"]
             shutil.copyfile(result.output / manifest["file"], main)
@@ -112,10 +115,12 @@ def share_fonts(edition_fonts: Path, shared: Path) -> None:
                                "differ); rebuild them together with `briefpub build --format html`")
 
 
-def write_index(staging: Path, editions: list[Edition], order: tuple[Language, ...]) -> None:
+def write_index(staging: Path, editions: list[Edition], order: tuple[Language, ...],
+                pub: Publication | None = None) -> None:
     """``dist/index.html``: every edition under its language's native name,
     and ``dist/html/index.html``: the landing page of the HTML editions, both
-    in the publication's ``order`` of languages."""
+    in the publication's ``order`` of languages; with the publication
+    ``pub``, what makes them findable (:func:`briefpub.landing.landing_head`)."""
     by_language = []
     for language in order:
         own = [e for e in editions if e.language == language]
@@ -136,13 +141,31 @@ def write_index(staging: Path, editions: list[Edition], order: tuple[Language, .
     source = next(e for e in by_language if e["language"].is_source) if any(
         e["language"].is_source for e in by_language) else by_language[0]
     html = [e for e in by_language if any(ed["format"] == FORMAT_NAMES["html"] for ed in e["editions"])]
+    head = None
+    if pub is not None and html:
+        head = landing_head(pub, Entry(source["language"], source["title"], source["subtitle"]), "",
+                            f"{html_dir(html[0]['language'])}/_static/")
     page = templates().get_template("index.html").render(
         languages=by_language, source=source,
         fonts=f"{FONTS_DIR}/{FONTS_CSS}" if html else None,
+        preload=font_preloads(pub, source["language"], staging) if html else [],
+        head=head,
     )
     (staging / "index.html").write_text(page, encoding="utf-8")
     if html:
-        write_landing(staging / HTML_DIR, [Entry(e["language"], e["title"], e["subtitle"]) for e in html], order)
+        write_landing(staging / HTML_DIR, [Entry(e["language"], e["title"], e["subtitle"]) for e in html], order,
+                      pub=pub)
+
+
+def write_findable(staging: Path, pub: Publication) -> None:
+    """``robots.txt``, ``sitemap.xml`` of every HTML page, and the icons at the top of the release."""
+    pages = {}
+    for code in pub.codes:
+        edition = staging / HTML_DIR / code
+        if edition.is_dir():
+            pages[code] = sorted(p.relative_to(edition).as_posix() for p in edition.rglob("*.html")
+                                 if "_static" not in p.relative_to(edition).parts)
+    metadata.write_release_files(staging, pub, pages)
 
 
 def write_checksums(staging: Path) -> None:
@@ -290,7 +313,8 @@ def publish(project: Project, results: list[Result],
     staging.chmod(0o755)
     try:
         editions = stage(staging, results)
-        write_index(staging, editions, project.publication.languages)
+        write_index(staging, editions, project.publication.languages, project.publication)
+        write_findable(staging, project.publication)
         write_checksums(staging)
         swap_into_place(staging, project.dist_dir)
     finally:

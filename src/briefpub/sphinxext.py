@@ -415,7 +415,6 @@ def page_context(
         "unfinished": meta.unfinished,
         "xhtml": app.builder.name == "epub",
         "switcher": [],
-        "alternates": [],
         "downloads": [],
     }
     if app.builder.name == "html":
@@ -424,9 +423,9 @@ def page_context(
 
 def other_editions(app: Sphinx, pagename: str, language: Language) -> dict[str, list]:
     """What an HTML page links to besides itself: the same page in every
-    edition (the language switcher, ``<link rel="alternate">``), the landing
-    page as ``x-default``, and the edition's own PDF and ePub.  Links are
-    relative and follow the layout of dist/ (:mod:`briefpub.layout`)."""
+    edition (the language switcher) and the edition's own PDF and ePub.
+    Links are relative and follow the layout of dist/ (:mod:`briefpub.layout`);
+    the absolute ones of the page's head are :mod:`briefpub.metadata`'s."""
     target = app.builder.get_target_uri(pagename)
     here = f"{layout.html_dir(language)}/{target}"
     switcher = [
@@ -437,8 +436,6 @@ def other_editions(app: Sphinx, pagename: str, language: Language) -> dict[str, 
         }
         for other in publication(app).languages
     ]
-    alternates = [{"hreflang": item["language"].code, "href": item["href"]} for item in switcher]
-    alternates.append({"hreflang": "x-default", "href": layout.link(here, f"{layout.HTML_DIR}/{layout.LANDING}")})
     downloads = [
         {
             "format": layout.FORMAT_NAMES[file["format"]],
@@ -448,7 +445,7 @@ def other_editions(app: Sphinx, pagename: str, language: Language) -> dict[str, 
         }
         for file in app.config.briefpub_downloads
     ]
-    return {"switcher": switcher, "alternates": alternates, "downloads": downloads}
+    return {"switcher": switcher, "downloads": downloads}
 
 
 def write_manifest(app: Sphinx, exception: Exception | None) -> None:
@@ -498,7 +495,8 @@ def write_landing(app: Sphinx) -> None:
             manifest = built[0]
             entries.append(landing.Entry(language, manifest["title"], manifest["subtitle"]))
     if entries:
-        landing.write_landing(project.output_dir(entries[0].language, "html").parent, entries, order)
+        landing.write_landing(project.output_dir(entries[0].language, "html").parent, entries, order,
+                              pub=publication(app))
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -516,6 +514,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     # Seconds an edition may take to build before it is stopped (briefpub.build.time_limit).
     app.add_config_value("briefpub_time_limit", 300, "", int)
     app.add_html_theme("brief", str(THEME_DIR / "brief"))
+    app.setup_extension("briefpub.metadata")
     app.setup_extension("briefpub.sandbox")
     app.setup_extension("briefpub.links")
     app.add_builder(only_used_assets(StandaloneHTMLBuilder), override=True)
