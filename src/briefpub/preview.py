@@ -35,7 +35,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from briefpub import build, checks, faults, status
+from briefpub import build, catalogs, checks, faults, status
 from briefpub.languages import Language
 from briefpub.problems import Problem
 
@@ -291,13 +291,19 @@ class Rebuilder:
             source = self.project.locale_dir / language.code / "LC_MESSAGES"
             target = target_root / language.code / "LC_MESSAGES"
             target.mkdir(parents=True, exist_ok=True)
-            wanted = {path.name: path for path in source.glob("*.po")} if source.is_dir() else {}
+            # Only what the catalogs' own reader may read: links out of the
+            # project, devices and oversized files are the checks' findings.
+            paths, _ = catalogs.scan(self.project.locale_dir, language)
+            wanted = {path.name: path for path in paths if path.parent == source}
             for old in target.glob("*.[pm]o"):
                 if old.with_suffix(".po").name not in wanted:
                     old.unlink()
             for name, path in wanted.items():
                 copy = target / name
-                data = path.read_bytes()
+                try:
+                    data = catalogs.read_bytes(path)
+                except catalogs.Refused:
+                    continue  # replaced since it was listed: not read
                 if not copy.is_file() or copy.read_bytes() != data:
                     copy.write_bytes(data)
 
