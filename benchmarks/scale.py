@@ -50,6 +50,12 @@ globals().update(settings(__file__))
 '''
 
 
+def with_header(catalog, language, now: dt.datetime) -> None:
+    """Give a generated catalog the header ``briefpub update`` would write."""
+    fields = catalogs.header_for(language, dict(catalog.mime_headers), {}, now, messages_changed=True)
+    catalog.mime_headers = list(fields.items())
+
+
 def marked(text: str, n: int) -> str:
     return "\n".join(f"{line} (§{n})" if line.strip() and not line.lstrip().startswith("{") else line
                      for line in text.splitlines())
@@ -85,7 +91,7 @@ def generate(target: Path, chapters: int) -> Path:
         for message in brief:
             if message.id and message.id in head_ids:
                 index.add(message.id, message.string)
-        catalogs.fix_header(index, language, now)
+        with_header(index, language, now)
         catalogs.write(folder / "index.po", index)
         for n, name in enumerate(names, 1):
             chapter = brief.__class__(locale=code)
@@ -94,7 +100,7 @@ def generate(target: Path, chapters: int) -> Path:
             for message in brief:
                 if message.id and message.id not in head_ids:
                     chapter.add(f"{message.id} (§{n})", f"{message.string} (§{n})" if message.string else "")
-            catalogs.fix_header(chapter, language, now)
+            with_header(chapter, language, now)
             catalogs.write(folder / f"{name}.po", chapter)
     return target
 

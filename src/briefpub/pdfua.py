@@ -153,33 +153,53 @@ def margins_to_artifacts(pdf: pikepdf.Pdf) -> int:
                    if isinstance(parent, Dictionary) and parent.objgen not in found}
         if not orphans:
             continue
-        instructions = pikepdf.parse_content_stream(page)
         rewritten = []
-        for operands, operator in instructions:
-            if (str(operator) == "BDC" and len(operands) == 2 and isinstance(operands[1], Dictionary)
+        for instruction in pikepdf.parse_content_stream(page):
+            operands = instruction.operands
+            if (str(instruction.operator) == "BDC" and len(operands) == 2 and isinstance(operands[1], Dictionary)
                     and int(operands[1].get("/MCID", -1)) in orphans):
-                operands = [Name.Artifact, Dictionary(Type=Name.Pagination)]
+                instruction = pikepdf.ContentStreamInstruction(
+                    [Name.Artifact, Dictionary(Type=Name.Pagination)], instruction.operator)
                 changed += 1
-            rewritten.append(pikepdf.ContentStreamInstruction(operands, pikepdf.Operator(str(operator))))
+            rewritten.append(instruction)
         page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(rewritten))
     return changed
 
 
 # One element per element of the HTML, across pages -------------------------------------------
 
-def first_page(element: pikepdf.Object, pages: dict) -> int:
-    return pages.get(element.Pg.objgen, 0) if "/Pg" in element else 0
+class Pages:
+    """Where elements lie: the page an element is marked on, and the last
+    page its content reaches (remembered, so that joining the fragments of a
+    long document reads each element once, not once per page break)."""
+
+    def __init__(self, pdf: pikepdf.Pdf):
+        self.numbers = page_index(pdf)
+        self._last: dict[tuple[int, int], int] = {}
+
+    def first(self, element: pikepdf.Object) -> int:
+        return self.numbers.get(element.Pg.objgen, 0) if "/Pg" in element else 0
+
+    def last(self, element: pikepdf.Object) -> int:
+        key = element.objgen
+        if key == (0, 0):  # a direct object has no identity to remember it by
+            return max([self.first(element), *(self.last(kid) for kid in elements(element))])
+        if key not in self._last:
+            self._last[key] = max([self.first(element), *(self.last(kid) for kid in elements(element))])
+        return self._last[key]
+
+    def joined(self, element: pikepdf.Object, fragment: pikepdf.Object) -> None:
+        """``element`` took in the content of ``fragment``."""
+        last = max(self.last(element), self.last(fragment))
+        if element.objgen != (0, 0):
+            self._last[element.objgen] = last
 
 
-def last_page(element: pikepdf.Object, pages: dict) -> int:
-    return max((first_page(e, pages) for e in walk(element)), default=0)
-
-
-def continues(before: pikepdf.Object, after: pikepdf.Object, pages: dict) -> bool:
+def continues(before: pikepdf.Object, after: pikepdf.Object, pages: Pages) -> bool:
     """Whether ``after`` is the rest, on the next page, of ``before``."""
     if before.S != after.S or str(before.S) not in CONTINUED:
         return False
-    if first_page(after, pages) <= last_page(before, pages):
+    if pages.first(after) <= pages.last(before):
         return False
     opening = elements(after)
     return not (str(after.S) in SECTIONING and opening and str(opening[0].S) in HEADINGS)
@@ -192,7 +212,7 @@ def content_reference(kid, element: pikepdf.Object) -> pikepdf.Object:
     return kid
 
 
-def join_fragments(element: pikepdf.Object, pages: dict) -> int:
+def join_fragments(element: pikepdf.Object, pages: Pages) -> int:
     """Join, below ``element``, every fragment with the one it continues."""
     joined = 0
     result: list = []
@@ -201,6 +221,7 @@ def join_fragments(element: pikepdf.Object, pages: dict) -> int:
         if previous is not None and is_element(previous) and is_element(kid) and continues(previous, kid, pages):
             moved = [content_reference(grandkid, kid) for grandkid in kids(kid)]
             set_kids(previous, kids(previous) + moved)
+            pages.joined(previous, kid)
             joined += 1
         else:
             result.append(kid)
@@ -463,7 +484,7 @@ def problems(pdf: pikepdf.Pdf) -> list[str]:
         for annotation in page.obj.get("/Annots", []):
             if annotation.get("/Subtype") == Name.Link and "/StructParent" not in annotation:
                 found.append("a link annotation outside the structure tree")
-    pages = page_index(pdf)
+    pages = Pages(pdf)
     for parent in everything:
         siblings = elements(parent)
         for before, after in zip(siblings, siblings[1:]):
@@ -482,7 +503,7 @@ def finish(path: Path, lang: str) -> list[str]:
     with pikepdf.open(path) as pdf:
         margins_to_artifacts(pdf)
         drop_empty(pdf.Root.StructTreeRoot)
-        join_fragments(pdf.Root.StructTreeRoot, page_index(pdf))
+        join_fragments(pdf.Root.StructTreeRoot, Pages(pdf))
         contents_to_toc(pdf)
         list_bodies(pdf)
         describe_link_elements(pdf)
