@@ -118,10 +118,9 @@ def inputs_digest(project: Project, language: Language, fmt: str, incomplete: bo
     from briefpub import fonts
 
     paths = [p for p in _files(project.source_dir) if "_build" not in p.relative_to(project.root).parts]
-    # The HTML edition's status page reports every language's catalogs.
-    catalogs = catalogs_dir(project, env)
-    catalogs = catalogs if fmt == "html" else catalogs / language.code
-    paths += _files(catalogs, "*.po") + _files(PACKAGE_DIR)
+    # An edition is made from its own language's catalogs only: nothing of
+    # another language's translation appears in it.
+    paths += _files(catalogs_dir(project, env) / language.code, "*.po") + _files(PACKAGE_DIR)
     try:
         paths += [face.path for face in project.publication.fonts(language).faces()]
     except fonts.FontError:
