@@ -32,8 +32,9 @@ from sphinx.builders.singlehtml import SingleFileHTMLBuilder
 from sphinx.errors import ExtensionError
 from sphinx.locale import __, get_translation
 from sphinx.util import logging
+from sphinx.util.display import progress_message
 
-from briefpub import pdfua
+from briefpub import pdf_parts, pdfjoin, pdfua
 
 logger = logging.getLogger(__name__)
 _ = get_translation("sphinx")
@@ -149,7 +150,7 @@ def printed_contents(tree: nodes.document) -> None:
     """Mark each chapter (a document the root's toctree includes) and list
     them, with their sections, before the first one; the print styles start
     every chapter on a new page and give each entry its page number."""
-    starts = list(_chapter_starts(tree))
+    starts = list(pdf_parts.chapter_starts(tree))
     chapters = [section for _, start in starts if (section := _first_section(start)) is not None]
     if not chapters:
         return
@@ -164,17 +165,6 @@ def printed_contents(tree: nodes.document) -> None:
     contents = nodes.topic("", nodes.title("", _("Contents")), listing, classes=["contents", "printed-contents"])
     parent, first = starts[0]
     parent.insert(parent.index(first), contents)
-
-
-def _chapter_starts(node: nodes.Element) -> Iterator[tuple[nodes.Element, addnodes.start_of_file]]:
-    """Where the documents of the root's toctrees begin, with their parents
-    (Sphinx moves the children of an inlined document without re-parenting
-    them, so the tree is walked downwards)."""
-    for child in node.children:
-        if isinstance(child, addnodes.start_of_file):
-            yield node, child
-        elif isinstance(child, nodes.Element):
-            yield from _chapter_starts(child)
 
 
 def _first_section(node: nodes.Element) -> nodes.section | None:
@@ -193,11 +183,43 @@ class PdfBuilder(SingleFileHTMLBuilder):
     html_scaled_image_link = False
     """A scaled image is not a link to its file: on paper there is nothing to open."""
 
+    parts: list[pdf_parts.Part] = []
+    writing: pdf_parts.Part | None = None
+
     def assemble_doctree(self) -> nodes.document:
         tree = super().assemble_doctree()
         link_within_page(tree, self.config.root_doc)
         printed_contents(tree)
         return tree
+
+    def write_documents(self, _docnames) -> None:
+        """Write the assembled page, cut into its parts (:mod:`briefpub.pdf_parts`):
+        the page itself when the publication has no chapters."""
+        root = self.config.root_doc
+        self.prepare_writing(self.env.all_docs.keys())
+        with progress_message(__("assembling single document"), nonl=False):
+            doctree = self.assemble_doctree()
+            self.env.toc_secnumbers = self.assemble_toc_secnumbers()
+            self.env.toc_fignumbers = self.assemble_toc_fignumbers()
+        self.running_head = next(iter(doctree.findall(nodes.title)), nodes.title()).astext()
+        with progress_message(__("writing")):
+            self.write_doc_serialized(root, doctree)
+            self.parts = pdf_parts.split(doctree, root)
+            for part in self.parts:
+                self.writing = part
+                self.write_doc(root, part.doctree)
+            self.writing = None
+
+    def get_output_path(self, page_name: str, /) -> Path:
+        if self.writing is not None:
+            return Path(self.outdir) / self.writing.file
+        return super().get_output_path(page_name)
+
+    def get_doc_context(self, docname: str, body: str, metatags: str) -> dict:
+        context = super().get_doc_context(docname, body, metatags)
+        part = self.writing
+        context["pdf_part"] = {"first": part is None or part.first, "last": part is None or part.last}
+        return context
 
     def finish(self) -> None:
         super().finish()
@@ -212,22 +234,42 @@ class PdfBuilder(SingleFileHTMLBuilder):
         outdir = Path(self.outdir)
         refused: list[str] = []
         fonts = FontConfiguration()
-        logger.info(__("rendering %s..."), self.pdf_path.name)
-        document = weasyprint.HTML(
-            filename=outdir / f"{self.config.root_doc}{self.out_suffix}",
-            url_fetcher=build_only_fetcher(outdir, refused),
-        ).render(font_config=fonts)
-        if refused:
-            raise ExtensionError(
-                "the PDF would have used files outside its build, which are refused: "
-                + ", ".join(sorted(set(refused)))
-                + " — remove these links from the translation"
-            )
+        fetcher = build_only_fetcher(outdir, refused)
         identifier = hashlib.sha256(self.config.epub_uid.encode()).hexdigest()[:32].encode()
+        options = {"pdf_variant": "pdf/ua-1", "pdf_identifier": identifier, "finisher": pdfua.describe_links}
         partial = self.pdf_path.with_suffix(".pdf.part")
-        document.write_pdf(partial, pdf_variant="pdf/ua-1", pdf_identifier=identifier,
-                           finisher=pdfua.describe_links)
+        logger.info(__("rendering %s..."), self.pdf_path.name)
+
+        def render(html: Path, stylesheet: str, target: Path) -> tuple[int, dict, list]:
+            sheets = [weasyprint.CSS(string=stylesheet, font_config=fonts)] if stylesheet else []
+            document = weasyprint.HTML(filename=html, url_fetcher=fetcher).render(
+                font_config=fonts, stylesheets=sheets)
+            check_refused(refused)
+            document.write_pdf(target, **options)
+            anchors: dict[str, int] = {}
+            for number, page in enumerate(document.pages):
+                for name in page.anchors:  # an element over several pages is anchored on each
+                    anchors.setdefault(name, number)
+            return len(document.pages), anchors, pdfjoin.bookmarks_of(document)
+
+        if len(self.parts) <= 1:
+            render(outdir / f"{self.config.root_doc}{self.out_suffix}", "", partial)
+        else:
+            renderer = pdf_parts.PartRenderer(outdir, render)
+            renderings = pdf_parts.render_parts(self.parts, self.running_head, renderer)
+            renderer.forget_others(renderings)
+            logger.info(__("%d of %d parts rendered, the others unchanged"), renderer.rendered, len(self.parts))
+            pdfjoin.join([(r.pdf, r.bookmarks) for r in renderings], partial, outdir)
         left = pdfua.finish(partial, self.config.language)
         if left:
             logger.warning(__("%s does not claim PDF/UA-1: %s"), self.pdf_path.name, "; ".join(sorted(set(left))))
         partial.replace(self.pdf_path)
+
+
+def check_refused(refused: list[str]) -> None:
+    if refused:
+        raise ExtensionError(
+            "the PDF would have used files outside its build, which are refused: "
+            + ", ".join(sorted(set(refused)))
+            + " — remove these links from the translation"
+        )
