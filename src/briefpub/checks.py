@@ -142,7 +142,7 @@ def template_problems(path: Path, catalog: Catalog, template: Catalog | None, la
     in it, whatever the catalog claims; without the template, a catalog with
     no message at all is still known to translate nothing."""
     severity = _unfinished(language, release)
-    effect = "the source text stands" if language.is_source else "the edition would show the English text"
+    effect = "the source text stands" if language.is_source else "the edition would show the source text"
     if template is None:
         if not any(message.id for message in catalog):
             yield Problem(path, 1, severity, "incomplete",
