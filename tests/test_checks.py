@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from briefpub import checks, terminology
+from briefpub import checks, languages, terminology
 from briefpub.problems import ERROR, WARNING
 from conftest import BRIEF
 
@@ -177,6 +177,48 @@ def test_a_folder_that_is_no_language_is_reported(tmp_path):
 def test_the_projects_own_catalogs_pass_the_release_check():
     problems = checks.check(REPO / "locale", list(BRIEF.languages), release=True)
     assert [str(p) for p in problems if p.is_error] == []
+    assert [str(p) for p in problems if p.rule == "orthography"] == []
+
+
+# --- letters of another script, in any language CLDR knows ------------------------------
+
+ORTHOGRAPHY = [
+    # (language, translation, severity of the finding or None, what it says)
+    ("el", "Η Ελλάδα και η Pfizer συμφώνησαν.", None, ""),  # a brand name in Latin letters
+    ("el", "Η Ελλaδα συμφώνησε.", ERROR, "'Ελλaδα' mixes Greek and Latin letters (Latin 'a')"),
+    ("el", "Η Ελλάδα και η Kύπρος.", ERROR, "'Kύπρος' mixes Greek and Latin letters (Latin 'K')"),
+    ("el", "Η Ελλάδα και η Кύπρος.", ERROR, "'Кύπρος' mixes Greek and Cyrillic letters (Cyrillic 'К')"),
+    ("el", "Ο Путин είπε.", WARNING, "'Путин' is in Cyrillic letters, and Greek is written in Greek ones"),
+    ("ru", "Россия и NATO.", None, ""),
+    ("ru", "Бeларусь и Россия.", ERROR, "'Бeларусь' mixes Cyrillic and Latin letters (Latin 'e')"),
+    ("ru", "Беларусь и Україна.", ERROR, "ї is not Russian"),  # the table's letters, in a word of the script
+    ("ru", "Россия и Ελλάδα.", WARNING, "'Ελλάδα' is in Greek letters"),
+    ("be", "Беларусь і Google.", None, ""),
+    ("be", "Беларусь і Украiна.", ERROR, "'Украiна' mixes Cyrillic and Latin letters (Latin 'i')"),
+    ("uk", "Київ і Wikipedia.", None, ""),
+    ("uk", "Мовою оригіналу ʼ, 5 µm, на́голос.", None, ""),  # common and combining characters
+    ("uk", "Kиїв і Львів.", ERROR, "'Kиїв' mixes Cyrillic and Latin letters (Latin 'K')"),
+    ("pl", "Białoruś, Köln i Ørsted.", None, ""),  # CLDR's auxiliary letters of Polish
+    ("pl", "Białоruś i Ukraina.", ERROR, "'Białоruś' mixes Latin and Cyrillic letters (Cyrillic 'о')"),
+    ("pl", "Białoruś i Ελλάδα.", WARNING, "'Ελλάδα' is in Greek letters, and Polish is written in Latin ones"),
+    ("ka", "საქართველო და NATO.", None, ""),
+    ("ka", "საქართველo.", ERROR, "'საქართველo' mixes Georgian and Latin letters (Latin 'o')"),
+]
+
+
+@pytest.mark.parametrize(("code", "msgstr", "severity", "said"), ORTHOGRAPHY)
+def test_letters_of_another_script_inside_a_word_are_found_in_any_language(tmp_path, code, msgstr, severity, said):
+    language = languages.describe(code)
+    text = HEADER.format(lang=code, plural=language.plural_forms) + entry("Some text.", msgstr)
+    path = tmp_path / "locale" / code / "LC_MESSAGES" / "index.po"
+    path.parent.mkdir(parents=True)
+    path.write_text(text, encoding="utf-8")
+    found = [p for p in checks.check_catalog(path, language, []) if p.rule == "orthography"]
+    if severity is None:
+        assert found == [], [str(p) for p in found]
+    else:
+        assert [p.severity for p in found] == [severity] and said in found[0].message, [str(p) for p in found]
+        assert found[0].line == 13
 
 
 def test_the_command_prints_file_line_severity_rule_and_exits_1(tmp_path):

@@ -42,6 +42,15 @@ def test_letters_come_from_cldr_exemplars():
     assert "ї" not in languages.describe("ru").letters and "ї" in languages.describe("uk").letters
 
 
+def test_known_letters_add_cldrs_auxiliary_set_and_give_the_scripts_a_language_is_written_in():
+    polish = languages.describe("pl")
+    assert {"q", "Ö", "v"} <= polish.known_letters and "ö" not in polish.letters
+    assert polish.scripts == {"Latn"} and languages.describe("el").scripts == {"Grek"}
+    assert languages.describe("uk").scripts == {"Cyrl"} and languages.describe("ka").scripts == {"Geor"}
+    assert languages.describe("ja").scripts == {"Hani", "Hira", "Kana"}
+    assert [languages.script_of_letter(c) for c in "iіιʼ"] == ["Latn", "Cyrl", "Grek", "Zyyy"]
+
+
 def test_a_language_outside_the_table_gets_generic_defaults():
     language = languages.describe("fi")
     assert language.quotes == ("“", "”") and language.foreign_letters == "" and language.script == "Latn"

@@ -142,7 +142,7 @@ def template_problems(path: Path, catalog: Catalog, template: Catalog | None, la
     in it, whatever the catalog claims; without the template, a catalog with
     no message at all is still known to translate nothing."""
     severity = _unfinished(language, release)
-    effect = "the source text stands" if language.is_source else "the edition would show the English text"
+    effect = "the source text stands" if language.is_source else "the edition would show the source text"
     if template is None:
         if not any(message.id for message in catalog):
             yield Problem(path, 1, severity, "incomplete",
@@ -418,42 +418,86 @@ def number_problems(entry: Entry, language: Language, release: bool) -> Iterator
 
 # --- orthography ---------------------------------------------------------------------
 
-_CYRILLIC = re.compile(r"[\u0400-\u04FF]")
-_LATIN = re.compile(r"[A-Za-z\u00C0-\u024F]")
+_WORD = re.compile(r"(?:\w|[\u0300-\u036F])+")
+"""A word, with the combining accents some languages write (``а́``)."""
+
+UNSPACED_SCRIPTS = frozenset({"Hani", "Hira", "Kana", "Bopo", "Thai", "Laoo", "Khmr", "Mymr", "Tibt"})
+"""Scripts written without spaces between words: a run of letters is no word,
+so letters of another script inside it say nothing."""
+
+_LISTED: dict[str, re.Pattern[str] | None] = {}
 
 
-_FOREIGN: dict[str, re.Pattern[str] | None] = {}
+def _listed_letters(language: Language) -> re.Pattern[str] | None:
+    """The letters the table of defaults (or the declaration) lists as not the
+    language's: a neighbour's letters in the same script (``и`` in Belarusian)."""
+    if language.code not in _LISTED:
+        letters = language.foreign_letters
+        _LISTED[language.code] = re.compile(f"[{re.escape(letters)}]") if letters else None
+    return _LISTED[language.code]
 
 
-def _foreign_letters(language: Language) -> re.Pattern[str] | None:
-    """What is not the language's alphabet: any Cyrillic letter in a Latin
-    one, the neighbours' letters listed for a Cyrillic one."""
-    if language.code not in _FOREIGN:
-        if language.script == "Latn":
-            _FOREIGN[language.code] = _CYRILLIC
-        else:
-            letters = language.foreign_letters
-            _FOREIGN[language.code] = re.compile(f"[{re.escape(letters)}]") if letters else None
-    return _FOREIGN[language.code]
+def _foreign(language: Language, letters: str) -> dict[str, str]:
+    """Of ``letters``, those of a script the language is not written in and
+    not among its CLDR letters (main and auxiliary), by their script."""
+    own, known = language.scripts, language.known_letters
+    found: dict[str, str] = {}
+    for letter in letters:
+        if letter.isalpha() and letter not in known:
+            script = languages.script_of_letter(letter)
+            if script not in own and script not in languages.NEUTRAL_SCRIPTS:
+                found[letter] = script
+    return found
+
+
+def _letters_of(scripts: dict[str, str]) -> str:
+    """``Latin 'io', Greek 'ο'``."""
+    by_script: dict[str, set[str]] = {}
+    for letter, script in scripts.items():
+        by_script.setdefault(script, set()).add(letter)
+    return ", ".join(f"{languages.script_name(script)} {''.join(sorted(letters))!r}"
+                     for script, letters in sorted(by_script.items()))
 
 
 def orthography_problems(entry: Entry, language: Language, release: bool) -> Iterator[Problem]:
+    """Letters that are not the language's: those its table lists anywhere;
+    another script's letters inside a word of the language's own (a homoglyph:
+    a Latin ``i`` in a Belarusian word, a Cyrillic ``о`` in a Greek one); a
+    whole word in a third script (neither the language's nor Latin, which
+    names, brands and acronyms are written in everywhere), to be checked."""
     text = _strip_code(entry.msgstr) if "`" in entry.msgstr else entry.msgstr
     if not text:
         return
-    letters = _foreign_letters(language)
-    foreign = sorted(set(letters.findall(text))) if letters else []
-    if foreign:
+    listed = _listed_letters(language)
+    found = sorted(set(listed.findall(text))) if listed else []
+    if found:
         yield Problem(entry.path, entry.line, ERROR, "orthography",
-                      f"{', '.join(foreign)} {'is' if len(foreign) == 1 else 'are'} not "
+                      f"{', '.join(found)} {'is' if len(found) == 1 else 'are'} not "
                       f"{language.english_name}: check the spelling (keyboard layout?)")
-    if not (_CYRILLIC.search(text) and _LATIN.search(text)):
+    if not _foreign(language, set(text)) or language.scripts & UNSPACED_SCRIPTS:
         return
-    for word in re.findall(r"\w+", text):
-        if _CYRILLIC.search(word) and _LATIN.search(word):
-            latin = "".join(sorted(set(_LATIN.findall(word))))
+    own = language.scripts
+    name = "/".join(languages.script_name(script) for script in sorted(own))
+    elsewhere = []
+    for word in dict.fromkeys(_WORD.findall(text)):
+        foreign = _foreign(language, word)
+        if not foreign:
+            continue
+        if any(languages.script_of_letter(letter) in own for letter in word if letter.isalpha()):
+            scripts = " and ".join(sorted({languages.script_name(script) for script in foreign.values()}))
             yield Problem(entry.path, entry.line, ERROR, "orthography",
-                          f"{word!r} mixes Cyrillic and Latin letters (Latin {latin!r}): retype it in one alphabet")
+                          f"{word!r} mixes {name} and {scripts} letters ({_letters_of(foreign)}): "
+                          "retype it in one alphabet")
+        elif set(foreign.values()) - {"Latn"}:
+            elsewhere.append(word)
+    if elsewhere:
+        scripts = " and ".join(sorted({languages.script_name(script) for word in elsewhere
+                                       for script in _foreign(language, word).values()} - {"Latin"}))
+        words = ", ".join(map(repr, elsewhere))
+        yield Problem(entry.path, entry.line, WARNING, "orthography",
+                      f"{words} {'is' if len(elsewhere) == 1 else 'are'} in {scripts} letters, and "
+                      f"{language.english_name} is written in {name} ones: transliterate "
+                      f"{'it' if len(elsewhere) == 1 else 'them'}, unless a name is quoted in its own script")
 
 
 # --- terminology -------------------------------------------------------------------

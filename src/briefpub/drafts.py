@@ -3,8 +3,9 @@
 Loaded by :mod:`briefpub.preview` into preview builds, never into the builds
 of a release.  A preview build translates with fuzzy entries too (Sphinx's
 ``gettext_allow_fuzzy_translations``), so a translator sees their own draft;
-this extension marks each such passage "needs review", with the English it
-was written for (and the English now) shown on hover and on keyboard focus.
+this extension marks each such passage "needs review", with the source text
+it was written for (and the source now) shown on hover and on keyboard focus,
+named by the publication's source language.
 
 With ``briefpub preview uk --beside en``, every translated block also shows
 the same block in the other language beside it: paragraphs in two columns,
@@ -33,7 +34,7 @@ STYLES = "briefpub-drafts.css"
 
 
 class draft_mark(nodes.Inline, nodes.Element):
-    """"Needs review", with the English of a fuzzy entry for hover and focus."""
+    """"Needs review", with the source text of a fuzzy entry for hover and focus."""
 
 
 class beside_text(nodes.Inline, nodes.TextElement):
@@ -62,6 +63,9 @@ class MarkDrafts(SphinxTransform):
         drafts = _messages(self.env, self.config.language, domain, fuzzy=True)
         beside_code = self.config.briefpub_beside
         beside = _messages(self.env, beside_code, domain, fuzzy=False) if beside_code else None
+        from briefpub.sphinxext import publication
+
+        source = publication(self.app).source
         for node in list(self.document.findall(lambda n: isinstance(n, nodes.Element) and MSGID in n)):
             message = node.attributes.pop(MSGID)
             translated = node.get("translated", False)
@@ -70,13 +74,14 @@ class MarkDrafts(SphinxTransform):
                 added.append(self.beside(node, message, beside, beside_code))
             if translated and message in drafts:
                 node["classes"].append("briefpub-draft")
-                added.append(draft_mark(english=message, previous=drafts[message]))
+                added.append(draft_mark(english=message, previous=drafts[message],
+                                        source=source.code, source_name=source.english_name))
             self.place(node, added)
 
     def beside(self, node: nodes.Element, message: str, beside: dict[str, str],
                code: str) -> beside_text:
         """The block in the other language: its translation, or the source
-        where it has none (an empty msgstr of the English catalog keeps it)."""
+        where it has none (an empty msgstr of the source language's catalog keeps it)."""
         from briefpub.sphinxext import publication
 
         language = code if message in beside else publication(self.app).source.code
@@ -123,7 +128,7 @@ def plain_text(markup: str) -> str:
 
 def _messages(env, code: str, domain: str, fuzzy: bool) -> dict[str, str]:
     """From one language's catalog for ``domain``: with ``fuzzy``, each
-    fuzzy msgid and the previous English it was translated from; else each
+    fuzzy msgid and the previous source text it was translated from; else each
     translated msgid and its translation."""
     from briefpub import catalogs
 
@@ -156,13 +161,14 @@ def visit_draft_mark(self, node: draft_mark) -> None:
     self.briefpub_drafts = getattr(self, "briefpub_drafts", 0) + 1
     tip = f"briefpub-draft-{self.briefpub_drafts}"
     english, previous = html.escape(node["english"]), html.escape(node["previous"])
+    code, name = html.escape(node["source"]), html.escape(node["source_name"])
     if previous and previous != english:
         said = (f'<span class="briefpub-draft-line"><span class="briefpub-draft-label">Translated from this '
-                f'English:</span> <span lang="en">{previous}</span></span>'
-                f'<span class="briefpub-draft-line"><span class="briefpub-draft-label">The English now:</span> '
-                f'<span lang="en">{english}</span></span>')
+                f'{name}:</span> <span lang="{code}">{previous}</span></span>'
+                f'<span class="briefpub-draft-line"><span class="briefpub-draft-label">The {name} now:</span> '
+                f'<span lang="{code}">{english}</span></span>')
     else:
-        said = f'<span class="briefpub-draft-label">English:</span> <span lang="en">{english}</span>'
+        said = f'<span class="briefpub-draft-label">{name}:</span> <span lang="{code}">{english}</span>'
     self.body.append(
         f'<span class="briefpub-draft-mark">'
         f'<button type="button" class="briefpub-draft-badge" aria-describedby="{tip}">needs review</button>'

@@ -143,6 +143,21 @@ class Language:
         both cases): what a typeface must draw for an edition in it."""
         return exemplar_letters(self.code, self.script)
 
+    @property
+    def known_letters(self) -> frozenset[str]:
+        """Every letter CLDR counts as the language's own, the main exemplar
+        set and the auxiliary one (letters of loanwords and names: ``ö`` in
+        Polish), both cases."""
+        return exemplar_letters(self.code, self.script, auxiliary=True)
+
+    @property
+    def scripts(self) -> frozenset[str]:
+        """The scripts the language is written in (ISO 15924): its own, and
+        those of its exemplar letters (Japanese: Hiragana, Katakana and Han)."""
+        own = {*COMPOSITE_SCRIPTS.get(self.script, (self.script,)),
+               *(script_of_letter(letter) for letter in self.known_letters)}
+        return frozenset(own - NEUTRAL_SCRIPTS)
+
     def __str__(self) -> str:
         return self.code
 
@@ -199,11 +214,38 @@ def describe(code: str, *, is_source: bool = False, overrides: dict[str, Any] | 
     return replace(language, **changes)
 
 
+COMPOSITE_SCRIPTS = {
+    "Jpan": ("Hani", "Hira", "Kana"), "Kore": ("Hang", "Hani"), "Hrkt": ("Hira", "Kana"),
+    "Hans": ("Hani",), "Hant": ("Hani",), "Hanb": ("Hani", "Bopo"),
+}
+"""ISO 15924's codes for scripts used together, by the scripts of Unicode they are made of."""
+
+NEUTRAL_SCRIPTS = frozenset({"Zyyy", "Zinh", "Zzzz"})
+"""Characters of no one script: common (digits, ``µ``, ``ʼ``), inherited
+(combining accents), unknown."""
+
+
 @cache
-def exemplar_letters(code: str, script: str) -> frozenset[str]:
-    """CLDR's exemplar letters of a language in a script (main set, both
-    cases), as the Google Fonts language data carries them; empty when it has
-    none."""
+def script_of_letter(char: str) -> str:
+    """The script of one character (ISO 15924, Unicode's Scripts.txt): ``Latn``,
+    ``Cyrl``, ``Grek``…; ``Zyyy`` for a character common to all."""
+    from fontTools import unicodedata
+
+    return unicodedata.script(char)
+
+
+def script_name(script: str) -> str:
+    """``Cyrl`` → ``Cyrillic``."""
+    from fontTools import unicodedata
+
+    return unicodedata.script_name(script, default=script).replace("_", " ")
+
+
+@cache
+def exemplar_letters(code: str, script: str, auxiliary: bool = False) -> frozenset[str]:
+    """CLDR's exemplar letters of a language in a script (main set, and with
+    ``auxiliary`` the auxiliary set too; both cases), as the Google Fonts
+    language data carries them; empty when it has none."""
     from importlib.resources import files
 
     from gfmetadata import LanguageProto, text_format
@@ -215,7 +257,8 @@ def exemplar_letters(code: str, script: str) -> frozenset[str]:
         return frozenset()
     proto = text_format.Parse(text, LanguageProto())
     letters = set()
-    for item in proto.exemplar_chars.base.split():
+    sets = (proto.exemplar_chars.base, proto.exemplar_chars.auxiliary) if auxiliary else (proto.exemplar_chars.base,)
+    for item in " ".join(sets).split():
         item = unicodedata.normalize("NFC", item.strip("{}"))
         if len(item) == 1 and unicodedata.category(item).startswith("L"):
             cased = script in CASED_SCRIPTS and len(item.upper()) == 1

@@ -94,8 +94,10 @@ def edition_language(app: Sphinx) -> Language:
 
 
 UNFINISHED = ("This translation is unfinished: %(translated)s of %(total)s passages are translated; "
-              "the others are shown in English.")
-"""Also in layout.html, where `make gettext` finds it."""
+              "the others are shown in the original language (%(source)s).")
+"""Also in layout.html, where `make gettext` finds it.  ``source`` is the
+name of the publication's source language in the edition's own language
+(CLDR's, as a label: the nominative, whatever the sentence around it)."""
 
 
 def configure_edition(app: Sphinx, config: Config) -> None:
@@ -214,9 +216,17 @@ def unfinished(app: Sphinx) -> dict | None:
     locale_dir = source_dir / app.config.locale_dirs[0]
     origin = Path(app.config.briefpub_catalog_origin or locale_dir)  # inside a release, locale_dir is a snapshot
     templates = sources.extracted(source_dir) if sources.is_source_of(source_dir, origin) else None
-    row = stats.language_stats(locale_dir, edition_language(app),
+    language = edition_language(app)
+    row = stats.language_stats(locale_dir, language,
                                templates if templates is not None and not templates.problems else None)
-    return {"translated": row.translated, "total": row.messages}
+    return {"translated": row.translated, "total": row.messages,
+            "source": language_name(publication(app).source, language)}
+
+
+def language_name(language: Language, reader: Language) -> str:
+    """``language``'s name as ``reader``'s edition writes it (CLDR through
+    Babel: ``ukraiński`` in Polish), or in itself where CLDR has no such name."""
+    return reader.locale.languages.get(language.code) or language.native_name
 
 
 def describe_edition(app: Sphinx, env: BuildEnvironment) -> None:
