@@ -82,3 +82,21 @@ def test_a_part_whose_pages_move_is_rendered_again_with_its_new_numbers(tmp_path
     pdf = build_pdf(root, "en")
     assert len(parts(root, "en") - before) == 3  # the front matter, the grown chapter, the chapter after it
     assert pdf.read_bytes() == built_anew(root, "en")
+
+
+def test_the_joined_pdf_embeds_each_face_once_with_its_text(tmp_path):
+    """Every part embeds its own subsets of the fonts; joined, each face is one
+    embedded font, whose glyphs still say what text they show (ligatures too)."""
+    root = report_copy(tmp_path / "report")
+    pdf = build_pdf(root, "en")
+    with pikepdf.open(pdf) as document:
+        faces: dict[str, set] = {}
+        for page in document.pages:
+            for font in page.Resources.Font.values():
+                program = font.DescendantFonts[0].FontDescriptor.FontFile2
+                faces.setdefault(str(font.BaseFont), set()).add(program.objgen)
+    assert len(faces) >= 3 and all(len(programs) == 1 for programs in faces.values()), faces
+    printed = " ".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
+                                      check=True).stdout.split())
+    for words in ("arable fields", "a sealed floor", "One well in five"):
+        assert words in printed

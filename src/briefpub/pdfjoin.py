@@ -13,7 +13,8 @@ language, viewer preferences.  The others give their pages, and with them:
 - their links to another part's page (``part.html#anchor``), which become
   links to the anchor within the joined document;
 - their bookmarks, given again as one outline, nested by heading level
-  through the whole book, as WeasyPrint nests them.
+  through the whole book, as WeasyPrint nests them;
+- their fonts: each face embedded once (:mod:`briefpub.pdffonts`).
 
 What WeasyPrint's tagging leaves undone is then finished on the joined
 document (:mod:`briefpub.pdfua`), as for a PDF rendered at once.
@@ -29,6 +30,9 @@ from urllib.request import url2pathname
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name, String
+
+from briefpub import pdffonts
+from briefpub.layout import EDITION_FONTS
 
 PX_TO_PT = 0.75
 """WeasyPrint's scale from CSS pixels to PDF points."""
@@ -51,6 +55,7 @@ def join(parts: list[tuple[Path, list[dict]]], target: Path, folder: Path) -> No
         tree.ParentTree = pdf.make_indirect(Dictionary(Nums=Array(numbers)))
         tree.ParentTreeNextKey = next_key
         _set_names(pdf, names)
+        pdffonts.share(pdf, sorted((folder / EDITION_FONTS).glob("*")))
         _link_within(pdf, folder.resolve())
         _set_outline(pdf, [page for _, pages in parts for page in pages])
         pdf.save(target)
