@@ -15,6 +15,8 @@ from collections.abc import Set
 
 from docutils import nodes
 
+from briefpub import noting
+
 PYGMENTS_CSS = "pygments.css"
 
 
@@ -38,10 +40,17 @@ class OnlyUsedAssets:
             super().create_pygments_style_file()
 
 
+CODE = "code"
+"""The name under which :mod:`briefpub.noting` keeps whether a document has code."""
+
+
+def code_in(doctree: nodes.document) -> bool:
+    return next(doctree.findall(nodes.literal_block), None) is not None
+
+
 def has_code(env) -> bool:
     """Whether any document of the edition has a code block to highlight."""
-    return any(next(env.get_doctree(docname).findall(nodes.literal_block), None) is not None
-               for docname in sorted(env.found_docs))
+    return any(noting.of_every_document(env, CODE, code_in))
 
 
 def only_used_assets(builder: type) -> type:

@@ -21,7 +21,7 @@ from pathlib import Path
 from docutils import nodes
 from sphinx.environment import BuildEnvironment
 
-from briefpub import fonts
+from briefpub import fonts, noting
 from briefpub.config import THEME_DIR, THEME_LOCALE_DIR
 from briefpub.languages import Language
 
@@ -52,13 +52,18 @@ def _ancestors(node: nodes.Node):
         node = node.parent
 
 
+FACES = "faces"
+"""The name under which :mod:`briefpub.noting` keeps each document's faces."""
+
+
+def faces_of(doctree: nodes.document) -> set[tuple[str, str, int]]:
+    """Every (family, style, weight) one document sets text in."""
+    return {_asks_for(text) for text in doctree.findall(nodes.Text)}
+
+
 def faces_asked(env: BuildEnvironment) -> set[tuple[str, str, int]]:
     """Every (family, style, weight) the pages of the edition set text in."""
-    wanted = set(THEME_FACES)
-    for docname in sorted(env.found_docs):
-        for text in env.get_doctree(docname).findall(nodes.Text):
-            wanted.add(_asks_for(text))
-    return wanted
+    return set(THEME_FACES).union(*noting.of_every_document(env, FACES, faces_of))
 
 
 def texts(locale_dir: Path, declaration: Path, docs: list[Path],

@@ -15,6 +15,7 @@ language whose letters a typeface lacks is refused with the font to add.
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import io
 import json
@@ -318,8 +319,38 @@ def write_subset(face: Face, text: str, target: Path, flavor: str | None) -> Pat
     return target
 
 
-def write_subsets(faces: tuple[Face, ...], text: str, folder: Path, flavor: str | None) -> list[Path]:
-    """The subsets of ``faces`` for ``text`` in ``folder``."""
+def write_subsets(faces: tuple[Face, ...], text: str, folder: Path, flavor: str | None,
+                  record: Path | None = None) -> list[Path]:
+    """The subsets of ``faces`` for ``text`` in ``folder``.  With a ``record``
+    (a JSON file of what each subset was made from: the face's file, the
+    text, the flavour, and the subset's own digest), a subset whose inputs
+    and bytes are unchanged is not made again."""
     folder.mkdir(parents=True, exist_ok=True)
-    return [write_subset(face, text, folder / file_name(face, flavor), flavor) for face in faces]
+    made = _read_record(record)
+    written = []
+    for face in faces:
+        target = folder / file_name(face, flavor)
+        stat = face.path.stat()
+        key = hashlib.sha256(f"{face.path}\0{stat.st_size}\0{stat.st_mtime_ns}\0{flavor}\0{text}".encode()).hexdigest()
+        known = made.get(target.name, {})
+        if not (known.get("from") == key and target.is_file() and known.get("digest") == _digest(target)):
+            write_subset(face, text, target, flavor)
+            made[target.name] = {"from": key, "digest": _digest(target)}
+        written.append(target)
+    if record is not None:
+        record.parent.mkdir(parents=True, exist_ok=True)
+        record.write_text(json.dumps(made, sort_keys=True), encoding="utf-8")
+    return written
+
+
+def _read_record(record: Path | None) -> dict:
+    try:
+        made = json.loads(record.read_text(encoding="utf-8")) if record is not None else {}
+    except (OSError, ValueError):
+        return {}
+    return made if isinstance(made, dict) else {}
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 

@@ -246,6 +246,8 @@ class PdfBuilder(SingleFileHTMLBuilder):
                 font_config=fonts, stylesheets=sheets)
             check_refused(refused)
             document.write_pdf(target, **options)
+            if len(self.parts) > 1:
+                pdfjoin.prepare(target, outdir)
             anchors: dict[str, int] = {}
             for number, page in enumerate(document.pages):
                 for name in page.anchors:  # an element over several pages is anchored on each
@@ -260,7 +262,7 @@ class PdfBuilder(SingleFileHTMLBuilder):
             renderer.forget_others(renderings)
             logger.info(__("%d of %d parts rendered, the others unchanged"), renderer.rendered, len(self.parts))
             pdfjoin.join([(r.pdf, r.bookmarks) for r in renderings], partial, outdir)
-        left = pdfua.finish(partial, self.config.language)
+        left = pdfua.finish(partial, self.config.language, shaped=len(self.parts) > 1)
         if left:
             logger.warning(__("%s does not claim PDF/UA-1: %s"), self.pdf_path.name, "; ".join(sorted(set(left))))
         partial.replace(self.pdf_path)

@@ -10,14 +10,16 @@ language, viewer preferences.  The others give their pages, and with them:
   parent tree) are shifted past those already taken;
 - their named destinations (every anchor), merged into one name tree, the
   first of a name winning as in WeasyPrint;
-- their links to another part's page (``part.html#anchor``), which become
-  links to the anchor within the joined document;
+- their links to another part's page (``part.html#anchor``), made links to
+  the anchor within the joined document as each part is prepared;
 - their bookmarks, given again as one outline, nested by heading level
   through the whole book, as WeasyPrint nests them;
 - their fonts: each face embedded once (:mod:`briefpub.pdffonts`).
 
-What WeasyPrint's tagging leaves undone is then finished on the joined
-document (:mod:`briefpub.pdfua`), as for a PDF rendered at once.
+Each part is shaped for PDF/UA before it is kept (:func:`prepare`); what
+is left — joining what the breaks between parts cut, the parent tree, the
+metadata, the checks — is finished on the joined document
+(:func:`briefpub.pdfua.finish`).
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from urllib.request import url2pathname
 import pikepdf
 from pikepdf import Array, Dictionary, Name, String
 
-from briefpub import pdffonts
+from briefpub import pdffonts, pdfua
 from briefpub.layout import EDITION_FONTS
 
 PX_TO_PT = 0.75
@@ -56,7 +58,6 @@ def join(parts: list[tuple[Path, list[dict]]], target: Path, folder: Path) -> No
         tree.ParentTreeNextKey = next_key
         _set_names(pdf, names)
         pdffonts.share(pdf, sorted((folder / EDITION_FONTS).glob("*")))
-        _link_within(pdf, folder.resolve())
         _set_outline(pdf, [page for _, pages in parts for page in pages])
         pdf.save(target)
 
@@ -121,6 +122,18 @@ def _set_names(pdf: pikepdf.Pdf, names: list) -> None:
     if "/Names" not in pdf.Root:
         pdf.Root.Names = Dictionary()
     pdf.Root.Names.Dests = pdf.make_indirect(Dictionary(Names=flat))
+
+
+def prepare(path: Path, folder: Path) -> None:
+    """Ready a part, as rendered, to be joined: its links to other parts'
+    pages are made links to their anchors, and its structure is shaped for
+    PDF/UA as far as the part alone allows (:func:`briefpub.pdfua.shape`)."""
+    with pikepdf.open(path) as pdf:
+        _link_within(pdf, folder.resolve())
+        pdfua.shape(pdf)
+        shaped = path.with_name(path.name + ".shaped")
+        pdf.save(shaped)
+    shaped.replace(path)
 
 
 def _link_within(pdf: pikepdf.Pdf, folder: Path) -> None:

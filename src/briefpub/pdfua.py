@@ -495,18 +495,28 @@ def problems(pdf: pikepdf.Pdf) -> list[str]:
     return found
 
 
-def finish(path: Path, lang: str) -> list[str]:
+def shape(pdf: pikepdf.Pdf) -> None:
+    """Give WeasyPrint's structure tree the shape PDF/UA asks for (all but the parent tree and metadata)."""
+    margins_to_artifacts(pdf)
+    drop_empty(pdf.Root.StructTreeRoot)
+    join_fragments(pdf.Root.StructTreeRoot, Pages(pdf))
+    contents_to_toc(pdf)
+    list_bodies(pdf)
+    describe_link_elements(pdf)
+
+
+def finish(path: Path, lang: str, shaped: bool = False) -> list[str]:
     """Make the PDF at ``path`` the PDF/UA-1 it claims, or drop the claim.
 
-    Returns the problems left (none when the claim holds).
+    ``shaped``: the PDF was joined from parts shaped one by one
+    (:func:`shape`); what the page breaks between two parts cut in two is
+    joined here.  Returns the problems left (none when the claim holds).
     """
     with pikepdf.open(path) as pdf:
-        margins_to_artifacts(pdf)
-        drop_empty(pdf.Root.StructTreeRoot)
-        join_fragments(pdf.Root.StructTreeRoot, Pages(pdf))
-        contents_to_toc(pdf)
-        list_bodies(pdf)
-        describe_link_elements(pdf)
+        if shaped:
+            join_fragments(pdf.Root.StructTreeRoot, Pages(pdf))
+        else:
+            shape(pdf)
         rebuild_parent_tree(pdf)
         state_language(pdf, lang)
         left = problems(pdf)

@@ -27,7 +27,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.errors import ConfigError, ExtensionError
 from sphinx.locale import get_translation
 
-from briefpub import __version__, edition_fonts, fonts, landing, layout, snapshot, stats
+from briefpub import __version__, assets, edition_fonts, fonts, landing, layout, noting, snapshot, stats
 from briefpub.config import THEME_DIR
 from briefpub.dates import build_date
 from briefpub.languages import Language, UnknownLanguage
@@ -323,7 +323,9 @@ def write_fonts(app: Sphinx, env: BuildEnvironment) -> None:
         docs = [Path(env.doc2path(docname)) for docname in sorted(env.found_docs)]
         text = fonts.characters(edition_fonts.texts(locale_dir, pub.declaration, docs, languages), languages)
         folder = Path(app.outdir) / layout.EDITION_FONTS
-        written = fonts.write_subsets(used, text, folder, flavor)
+        # What each subset was made from is kept beside the doctrees, so that a rebuild makes only new ones.
+        record = Path(app.doctreedir) / f"font-subsets-{app.builder.name}.json"
+        written = fonts.write_subsets(used, text, folder, flavor, record)
     except fonts.FontError as error:
         raise ExtensionError(str(error)) from None
     for stale in set(folder.iterdir()) - set(written) - {folder / fonts_css_name(pub, lang) for lang in languages}:
@@ -536,6 +538,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("doctree-read", remember_title_block)
     app.connect("env-updated", describe_edition)
     app.connect("env-updated", write_fonts)
+    noting.connect(app, {edition_fonts.FACES: edition_fonts.faces_of, assets.CODE: assets.code_in})
     app.connect("html-page-context", page_context)
     app.connect("html-page-context", font_links)
     app.connect("build-finished", write_manifest)
