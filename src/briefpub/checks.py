@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import functools
 import gettext
+import hashlib
+import json
+import os
 import re
 import unicodedata
 from collections import Counter
@@ -21,6 +24,7 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog
 
+import briefpub
 from briefpub import catalogs, languages, markup, sources, terminology
 from briefpub.config import shipped_label
 from briefpub.languages import Language
@@ -912,6 +916,50 @@ def check_language(locale_dir: Path, language: Language, release: bool = False,
                 _unfinished(language, release), "incomplete",
                 "there is no catalog for the labels of the page: run `make update-po`, then translate them"))
     return problems
+
+
+def remembered(record: Path, locale_dir: Path, language: Language) -> list[Problem]:
+    """:func:`check_language` as a build asks it, remembered in ``record``
+    while nothing it reads changes — the language's catalogs, the
+    terminology list, the language's facts, briefpub itself — as ``make``
+    tells a change: by a file's size and modification time.  A rebuild
+    after one language's catalog changed checks that language alone."""
+    key = _inputs_key(locale_dir, language)
+    try:
+        known = json.loads(record.read_text(encoding="utf-8"))
+        if known["key"] == key:
+            return [Problem(Path(p["path"]), p["line"], p["severity"], p["rule"], p["message"])
+                    for p in known["problems"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    problems = check_language(locale_dir, language)
+    try:
+        record.parent.mkdir(parents=True, exist_ok=True)
+        record.write_text(json.dumps({"key": key, "problems": [p.as_dict() for p in problems]}), encoding="utf-8")
+    except OSError:
+        pass  # a build folder that cannot be written is reported by the build itself
+    return problems
+
+
+def _inputs_key(locale_dir: Path, language: Language) -> str:
+    digest = hashlib.sha256(repr(language).encode())
+    package = Path(briefpub.__file__).parent
+    files = [locale_dir / TERMINOLOGY, *_files_below(locale_dir / language.code), *sorted(package.rglob("*.py"))]
+    for path in files:
+        try:
+            stat = path.lstat()
+        except OSError:
+            continue
+        digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\0{stat.st_mode}\0".encode())
+    return digest.hexdigest()
+
+
+def _files_below(folder: Path) -> list[Path]:
+    """Every entry below ``folder``, links not followed (a link out of the project is the checks' to report)."""
+    found = []
+    for parent, folders, names in os.walk(folder, followlinks=False):
+        found += [Path(parent) / name for name in sorted(folders + names)]
+    return found
 
 
 def _terminology(locale_dir: Path) -> tuple[list[terminology.Term], list[Problem]]:

@@ -281,7 +281,8 @@ def catalog_errors(project: build.Project, langs: list[languages.Language]) -> s
 
     broken = set()
     for language in langs:
-        problems = [p for p in checks.check_language(project.locale_dir, language) if p.is_error]
+        record = project.build_dir / "checks" / f"{language.code}.json"
+        problems = [p for p in checks.remembered(record, project.locale_dir, language) if p.is_error]
         for problem in problems:
             click.echo(str(problem), err=True)
         if problems:
