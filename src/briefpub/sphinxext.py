@@ -515,6 +515,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     from sphinx.builders.html import StandaloneHTMLBuilder
 
     from briefpub.assets import only_used_assets
+    from briefpub.freshness import writes_what_was_read
     from briefpub.epub import EpubBuilder
     from briefpub.pdf import PdfBuilder
 
@@ -529,9 +530,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("briefpub.metadata")
     app.setup_extension("briefpub.sandbox")
     app.setup_extension("briefpub.links")
-    app.add_builder(only_used_assets(StandaloneHTMLBuilder), override=True)
-    app.add_builder(only_used_assets(EpubBuilder), override=True)
-    app.add_builder(only_used_assets(PdfBuilder))
+    for builder in (StandaloneHTMLBuilder, EpubBuilder, PdfBuilder):
+        app.add_builder(writes_what_was_read(only_used_assets(builder)), override=builder is not PdfBuilder)
     app.setup_extension("briefpub.typography")
     app.connect("config-inited", configure_edition, priority=800)
     app.connect("builder-inited", use_theme_assets)
