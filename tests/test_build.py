@@ -126,7 +126,12 @@ def test_editions_built_apart_as_in_a_ci_matrix_assemble_to_the_same_dist(releas
     """Every (language, format) built on its own runner, the HTML after its
     language's PDF and ePub, then `briefpub publish`: the same checksums as
     `briefpub dist` on one machine (.github/workflows/editions.yml).  As in
-    CI, runners of the same stage run side by side (one per core here)."""
+    CI, runners of the same stage run side by side (one per core here).
+
+    This is also the test that a release is reproducible: every edition built
+    again, in other folders and processes, gives the same bytes (the PDFs and
+    ePubs are compared one by one, then every file by its checksum)."""
+    import filecmp
     import os
     import shutil
     from concurrent.futures import ThreadPoolExecutor
@@ -162,4 +167,8 @@ def test_editions_built_apart_as_in_a_ci_matrix_assemble_to_the_same_dist(releas
                 job.result()  # a runner's failure fails the stage, as in CI
     run = briefpub("publish", cwd=assembly.root)
     assert run.returncode == 0, run.stderr
+    for code in BRIEF.codes:
+        for suffix in ("pdf", "epub"):
+            name = f"ukraine-belarus-brief-{code}.{suffix}"
+            assert filecmp.cmp(release / name, assembly.dist_dir / name, shallow=False), name
     assert (assembly.dist_dir / "SHA256SUMS").read_text() == (release / "SHA256SUMS").read_text()
