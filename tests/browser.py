@@ -14,6 +14,7 @@ import functools
 import http.server
 import os
 import shutil
+import sys
 import threading
 from pathlib import Path
 from urllib.parse import urljoin
@@ -21,6 +22,8 @@ from urllib.parse import urljoin
 import pytest
 from conftest import BRIEF
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+import weight  # noqa: E402 - the benchmark runs Lighthouse as the tests do
 
 REPO = Path(__file__).resolve().parent.parent
 NODE_MODULES = REPO / "node_modules"
@@ -88,6 +91,25 @@ def chromium():
             yield browser
         finally:
             browser.close()
+
+
+@pytest.fixture(scope="session")
+def lighthouse(site):
+    """Lighthouse's mobile report of a page of the release (its path inside
+    dist/): every category, run once per page and session, so that the tests
+    of its scores and of its SEO audits read the same report.
+    ``lighthouse(path, again=True)`` runs it anew (a timed score on a busy
+    machine)."""
+    if not weight.LIGHTHOUSE.exists():
+        pytest.fail("node_modules/.bin/lighthouse is missing: `make test` installs it (npm ci, from package.json)")
+    reports: dict[str, dict] = {}
+
+    def report(path: str, again: bool = False) -> dict:
+        if again or path not in reports:
+            reports[path] = weight.lighthouse(site(path))
+        return reports[path]
+
+    return report
 
 
 @pytest.fixture
