@@ -269,7 +269,7 @@ def verify_catalogs(results: list[Result], catalogs: snapshot.Snapshot) -> None:
     stale = [
         f"{result.format}-{result.language.code}" for result in results
         if read_manifest(result).get("catalogs")
-        != snapshot.digest(catalogs.folder, None if result.format == "html" else result.language.code)
+        != snapshot.digest(catalogs.folder, result.language.code)
     ]
     if stale:
         raise ReleaseError(f"not published: {', '.join(stale)} were built from other catalogs than the ones "

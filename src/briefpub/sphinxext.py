@@ -487,10 +487,9 @@ def write_manifest(app: Sphinx, exception: Exception | None) -> None:
 
 def catalogs_digest(app: Sphinx) -> str:
     """The digest of the catalogs the edition was built from, as a release
-    checks them (:mod:`briefpub.snapshot`): the HTML edition's status page
-    reads every language's, the other editions their own language's."""
+    checks them (:mod:`briefpub.snapshot`): its own language's."""
     folder = Path(app.srcdir) / app.config.locale_dirs[0]
-    return snapshot.digest(folder, None if app.builder.name == "html" else app.config.language)
+    return snapshot.digest(folder, app.config.language)
 
 
 def write_landing(app: Sphinx) -> None:
