@@ -14,7 +14,6 @@ import time
 import zipfile
 from pathlib import Path
 
-
 from briefpub import catalogs, publish
 from conftest import BRIEF, SOURCE_DATE_EPOCH, briefpub, copy_project, declare_base_url
 
