@@ -36,7 +36,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
 
-from briefpub import catalogs, publication  # noqa: E402
+from briefpub.catalogs import store  # noqa: E402
+from briefpub.project import publication  # noqa: E402
 
 BIN = Path(sys.executable).parent
 EPOCH = "1764028800"
@@ -72,7 +73,7 @@ def scale_brief(target: Path, times: int) -> Path:
     title_block = set(re.findall(r"^# (.+)$", head, re.M)) | {"Contents"}
     for language in publication.load(REPO).languages:
         path = target / "locale" / language.code / "LC_MESSAGES" / "index.po"
-        catalog = catalogs.read(path)
+        catalog = store.read(path)
         for message in list(catalog):
             if not message.id or message.id in title_block or message.id.startswith("Kyiv’s initial stance"):
                 continue
@@ -80,7 +81,7 @@ def scale_brief(target: Path, times: int) -> Path:
                 string = f"{message.string} (§{n})" if message.string else ""
                 catalog.add(f"{message.id} (§{n})", string, locations=message.locations)
             del catalog[message.id]
-        catalogs.write(path, catalog)
+        store.write(path, catalog)
     return target
 
 

@@ -39,13 +39,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from build_speed import BIN, EPOCH, REPO, plain_commands, run  # noqa: E402
 
-from briefpub import catalogs, languages  # noqa: E402
+from briefpub.catalogs import store  # noqa: E402
+from briefpub.project import languages  # noqa: E402
 
 LANGUAGES = ("en", "uk", "be", "pl", "de", "lt")
 BORROWED = {"de": "pl", "lt": "pl"}
 """Languages whose catalogs carry another language's translations."""
 
-CONF = '''from briefpub.config import settings
+CONF = '''from briefpub.project.config import settings
 
 globals().update(settings(__file__))
 '''
@@ -53,7 +54,7 @@ globals().update(settings(__file__))
 
 def with_header(catalog, language, now: dt.datetime) -> None:
     """Give a generated catalog the header ``briefpub update`` would write."""
-    fields = catalogs.header_for(language, dict(catalog.mime_headers), {}, now, messages_changed=True)
+    fields = store.header_for(language, dict(catalog.mime_headers), {}, now, messages_changed=True)
     catalog.mime_headers = list(fields.items())
 
 
@@ -85,7 +86,7 @@ def generate(target: Path, chapters: int) -> Path:
     now = dt.datetime(2026, 11, 25, tzinfo=dt.timezone.utc)
     for code in LANGUAGES:
         language = languages.describe(code, is_source=code == "en")
-        brief = catalogs.read(REPO / "locale" / BORROWED.get(code, code) / "LC_MESSAGES" / "index.po")
+        brief = store.read(REPO / "locale" / BORROWED.get(code, code) / "LC_MESSAGES" / "index.po")
         folder = target / "locale" / code / "LC_MESSAGES"
         folder.mkdir(parents=True)
         index = brief.__class__(locale=code)
@@ -93,7 +94,7 @@ def generate(target: Path, chapters: int) -> Path:
             if message.id and message.id in head_ids:
                 index.add(message.id, message.string)
         with_header(index, language, now)
-        catalogs.write(folder / "index.po", index)
+        store.write(folder / "index.po", index)
         for n, name in enumerate(names, 1):
             chapter = brief.__class__(locale=code)
             heading = brief[title]
@@ -102,7 +103,7 @@ def generate(target: Path, chapters: int) -> Path:
                 if message.id and message.id not in head_ids:
                     chapter.add(f"{message.id} (§{n})", f"{message.string} (§{n})" if message.string else "")
             with_header(chapter, language, now)
-            catalogs.write(folder / f"{name}.po", chapter)
+            store.write(folder / f"{name}.po", chapter)
     return target
 
 
@@ -110,10 +111,10 @@ def change_one_entry(project: Path, code: str = "pl", chapter: int = 7, paragrap
     """What a translator does: correct one entry of one chapter and save —
     its title (which every page's contents shows), or a paragraph."""
     path = project / "locale" / code / "LC_MESSAGES" / f"chapter-{chapter:02d}.po"
-    catalog = catalogs.read(path)
+    catalog = store.read(path)
     message = next(m for m in catalog if m.id and m.string and (not paragraph or len(m.id) > 200))
     message.string = message.string.replace(f"(§{chapter})", f"(§{chapter}, poprawione)")
-    catalogs.write(path, catalog)
+    store.write(path, catalog)
 
 
 def main() -> None:

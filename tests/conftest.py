@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from briefpub import build, publication
+from briefpub.project import publication
+from briefpub.release import build
 
 REPO = Path(__file__).resolve().parent.parent
 BRIEF = publication.load(REPO)
@@ -24,7 +25,7 @@ pytest_plugins = ("browser",)
 
 
 CONF = '"""Sphinx configuration: every setting from publication.toml."""\n' \
-    "from briefpub.config import settings\n\nglobals().update(settings(__file__))\n"
+    "from briefpub.project.config import settings\n\nglobals().update(settings(__file__))\n"
 
 
 def declare(root: Path, source: str = "en", langs: tuple[str, ...] = ("uk", "be", "en", "pl"), name: str = "t",

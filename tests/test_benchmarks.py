@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from briefpub import catalogs, checks, publication
+from briefpub.catalogs import checks, store
+from briefpub.project import publication
 from conftest import REPO, briefpub
 
 BENCHMARKS = REPO / "benchmarks"
@@ -51,9 +52,9 @@ def test_the_scale_reports_catalogs_pass_the_check_and_a_translators_change_is_o
     assert run.returncode == 0 and said.strip().endswith("0 errors, 0 warnings"), said
 
     path = project / "locale" / "pl" / "LC_MESSAGES" / "chapter-02.po"
-    before = {m.id: m.string for m in catalogs.read(path) if m.id}
+    before = {m.id: m.string for m in store.read(path) if m.id}
     scale.change_one_entry(project, chapter=2)
-    after = {m.id: m.string for m in catalogs.read(path) if m.id}
+    after = {m.id: m.string for m in store.read(path) if m.id}
     changed = [msgid for msgid in before if before[msgid] != after[msgid]]
     assert len(changed) == 1 and after[changed[0]].endswith("(§2, poprawione)")
 
@@ -73,7 +74,7 @@ def test_the_scaled_brief_repeats_every_message_and_passes_the_check(tmp_path):
     langs = list(publication.load(project).languages)
     problems = checks.check(project / "locale", langs, source_dir=project / "docs")
     assert [str(p) for p in problems if p.is_error] == []
-    polish = catalogs.read(project / "locale" / "pl" / "LC_MESSAGES" / "index.po")
+    polish = store.read(project / "locale" / "pl" / "LC_MESSAGES" / "index.po")
     marked = [m for m in polish if m.id and m.id.endswith("(§2)")]
     assert marked and all(m.string.endswith("(§2)") for m in marked)
 

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from briefpub import catalogs
+from briefpub.catalogs import store
 from browser import DESKTOP, PHONE, SCREENSHOTS, native_names
 from conftest import BRIEF, REPO
 
@@ -16,7 +16,7 @@ CODES = BRIEF.codes
 
 
 def label(code: str, msgid: str, domain: str = "sphinx") -> str:
-    message = catalogs.read(REPO / "locale" / code / "LC_MESSAGES" / f"{domain}.po")[msgid]
+    message = store.read(REPO / "locale" / code / "LC_MESSAGES" / f"{domain}.po")[msgid]
     return message.string or message.id
 
 
@@ -34,7 +34,7 @@ def test_a_reader_switches_from_ukrainian_to_belarusian_and_downloads_the_pdf(re
 
     page.wait_for_url(site("html/be/index.html"))
     assert page.locator("html").get_attribute("lang") == "be"
-    # (the title's last two words are tied by a no-break space: briefpub.typography)
+    # (the title's last two words are tied by a no-break space: briefpub.editions.typography)
     assert page.get_by_role("heading", level=1).inner_text().replace("\u00a0", " ") == title_of("be")
     current = page.get_by_role("navigation", name=label("be", "Language")).locator("[aria-current=page]")
     assert current.inner_text() == native_names()["be"]

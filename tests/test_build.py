@@ -12,7 +12,7 @@ import urllib.request
 
 import pytest
 
-from briefpub import build
+from briefpub.release import build
 from conftest import BRIEF, SOURCE_DATE_EPOCH, briefpub, copy_project
 
 

@@ -26,7 +26,7 @@ from babel.messages.pofile import write_po
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from briefpub import catalogs, checks, sources, stats
+from briefpub.catalogs import checks, sources, stats, store
 from conftest import BRIEF, REPO, copy_project
 
 CORPUS = Path(__file__).parent / "hostile" / "catalog"
@@ -89,7 +89,7 @@ def make_catalog(project, spec: dict) -> str | None:
     msgid = None
     text = path.read_text(encoding="utf-8")
     if "msgstr" in spec or "drop" in spec:
-        catalog = catalogs.read(path)
+        catalog = store.read(path)
         if "msgstr" in spec:
             msgstr = spec["msgstr"] * spec.get("repeat", 1)
             msgid = spec.get("msgid", spec.get("entry", "Contents"))
@@ -109,7 +109,7 @@ def make_catalog(project, spec: dict) -> str | None:
 
 
 def entry_line(project, msgid: str) -> int:
-    return catalogs.read(project.locale_dir / INDEX)[msgid].lineno
+    return store.read(project.locale_dir / INDEX)[msgid].lineno
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda path: path.stem)
@@ -295,13 +295,13 @@ def test_block_markup_a_translation_adds_is_refused(tmp_path, before, block, aft
     msgstr = "\n\n".join(part for part in (before, block, after) if part)
     path = tmp_path / "pl" / "LC_MESSAGES" / "index.po"
     path.parent.mkdir(parents=True, exist_ok=True)
-    catalog = catalogs.read(REPO / "locale" / "pl" / "LC_MESSAGES" / "index.po")
+    catalog = store.read(REPO / "locale" / "pl" / "LC_MESSAGES" / "index.po")
     for message in list(catalog):
         if message.id not in ("", "Contents"):
             del catalog[message.id]
     catalog["Contents"].string = msgstr
     path.write_text(serialise(catalog), encoding="utf-8")
-    line = catalogs.read(path)["Contents"].lineno
+    line = store.read(path)["Contents"].lineno
     problems = checks.check_catalog(path, POLISH, [], release=True)
     assert any(problem.rule in ("markup", "raw-html") and problem.is_error and problem.line == line
                for problem in problems), (msgstr, [str(problem) for problem in problems])
@@ -315,5 +315,5 @@ def test_gettext_itself_refuses_what_the_byte_checks_refuse(tmp_path):
         (tmp_path / name).write_text(data, encoding="utf-8", newline="")
         run = subprocess.run(["msgfmt", "--check", "-o", os.devnull, str(tmp_path / name)], capture_output=True)
         assert run.returncode != 0, name
-        problems = catalogs.parse(tmp_path / name)[1]
+        problems = store.parse(tmp_path / name)[1]
         assert [problem.rule for problem in problems] == ["encoding"], name

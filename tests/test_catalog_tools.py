@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from translate.storage import pypo
 
-from briefpub import catalogs, pofile
+from briefpub.catalogs import pofile, store
 from conftest import BRIEF
 
 REPO = Path(__file__).resolve().parent.parent
@@ -123,7 +123,7 @@ def test_the_committed_catalogs_are_as_msgcat_and_powrap_write_them():
 
 def test_an_update_without_source_changes_leaves_every_layout_byte_identical(locale, templates):
     before = snapshot(locale)
-    results = catalogs.update(templates["source"], locale, LANGS)
+    results = store.update(templates["source"], locale, LANGS)
     assert {r.status for r in results} == {"unchanged"}
     assert snapshot(locale) == before
 
@@ -143,7 +143,7 @@ def entry_text(po: bytes, msgid: str) -> str:
 
 def test_one_changed_sentence_changes_that_entry_and_the_creation_date_only(locale, templates):
     before = snapshot(locale)
-    catalogs.update(templates["revised"], locale, LANGS)
+    store.update(templates["revised"], locale, LANGS)
     after = snapshot(locale)
     for path in before:
         if path.name == "sphinx.po":
@@ -165,15 +165,15 @@ def previous(path: Path, msgid: str) -> str | None:
 
 def test_the_previous_msgid_stays_until_the_translator_has_reviewed_the_entry(locale, templates):
     uk = locale / "uk" / "LC_MESSAGES" / "index.po"
-    catalogs.update(templates["revised"], locale, LANGS)
+    store.update(templates["revised"], locale, LANGS)
     assert previous(uk, REVISED) == CHANGED
     text = uk.read_text(encoding="utf-8")
     assert '#| msgid ""\n#| "cancelled the planned Ukrainian-Belarusian forum of regions and paused "\n' in text
 
     # Any number of updates keep it; a further edit keeps the oldest source the translator has not seen.
-    catalogs.update(templates["revised"], locale, LANGS)
+    store.update(templates["revised"], locale, LANGS)
     assert uk.read_text(encoding="utf-8") == text
-    catalogs.update(templates["revised again"], locale, LANGS)
+    store.update(templates["revised again"], locale, LANGS)
     assert previous(uk, REVISED_AGAIN) == CHANGED
     assert_valid_for_every_tool(locale)
 
@@ -186,7 +186,7 @@ def test_a_previous_msgid_written_by_msgmerge_is_kept(locale, templates, tmp_pat
     pl = locale / "pl" / "LC_MESSAGES" / "index.po"
     assert previous(pl, REVISED) == CHANGED
     before = snapshot(locale)
-    catalogs.update(templates["revised"], locale, LANGS)
+    store.update(templates["revised"], locale, LANGS)
     assert previous(pl, REVISED) == CHANGED
     for path, content in before.items():
         assert "#| msgid" not in "".join(changed_lines(content, path.read_bytes()))
@@ -202,7 +202,7 @@ LEGACY = '''#, fuzzy
 def test_a_previous_msgid_in_the_broken_layout_of_earlier_versions_is_reported_and_repaired(tmp_path, templates):
     locale = tmp_path / "locale"
     shutil.copytree(REPO / "locale", locale, ignore=shutil.ignore_patterns("*.mo"))
-    catalogs.update(templates["revised"], locale, LANGS)
+    store.update(templates["revised"], locale, LANGS)
     be = locale / "be" / "LC_MESSAGES" / "index.po"
     text = be.read_text(encoding="utf-8")
     start = text.index("#, fuzzy\n#| msgid")
@@ -213,11 +213,11 @@ def test_a_previous_msgid_in_the_broken_layout_of_earlier_versions_is_reported_a
     be.write_text(broken, encoding="utf-8")
     line = broken[:broken.index(LEGACY)].count("\n") + 2
 
-    problems = catalogs.syntax_problems(be, broken)
+    problems = store.syntax_problems(be, broken)
     assert [p.line for p in problems] == [line, line + 1]
     assert all(p.rule == "syntax" and "#|" in p.message for p in problems)
 
-    catalogs.update(templates["revised"], locale, LANGS)
+    store.update(templates["revised"], locale, LANGS)
     assert previous(be, REVISED) == CHANGED
     assert be.read_text(encoding="utf-8") == text
     assert_valid_for_every_tool(locale)
@@ -234,7 +234,7 @@ def test_header_fields_set_by_translators_are_kept(tmp_path, templates):
     text = text.replace('"Last-Translator: briefpub translators\\n"', '"Last-Translator: Jan Nowak <jan@example.org>\\n"')
     pl.write_text(text, encoding="utf-8")
 
-    catalogs.update(templates["revised"], locale, LANGS)
+    store.update(templates["revised"], locale, LANGS)
     fields = pofile.header_fields(pofile.parse(pl.read_text(encoding="utf-8")).header)
     assert fields["Language-Team"] == "Polski <pl@example.org>"
     assert fields["Last-Translator"] == "Jan Nowak <jan@example.org>"

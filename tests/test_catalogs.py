@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from briefpub import catalogs, terminology
+from briefpub.catalogs import store, terminology
 from conftest import BRIEF
 
 REPO = Path(__file__).resolve().parent.parent
@@ -22,23 +22,23 @@ DOMAINS = ("index", "sphinx")
 
 def messages(language):
     for domain in DOMAINS:
-        for message in catalogs.read(LOCALE / language.code / "LC_MESSAGES" / f"{domain}.po"):
+        for message in store.read(LOCALE / language.code / "LC_MESSAGES" / f"{domain}.po"):
             if message.id:
                 yield domain, message
 
 
 @pytest.mark.parametrize("language", ALL, ids=lambda lang: lang.code)
 def test_every_language_has_a_catalog_per_domain(language):
-    found = {path.stem for path in catalogs.po_files(LOCALE, language)}
+    found = {path.stem for path in store.po_files(LOCALE, language)}
     assert found == set(DOMAINS)
 
 
 @pytest.mark.parametrize("language", ALL, ids=lambda lang: lang.code)
 def test_headers_name_the_language_its_plural_rule_and_its_team(language):
-    for path in catalogs.po_files(LOCALE, language):
+    for path in store.po_files(LOCALE, language):
         text = path.read_text(encoding="utf-8")
         header = text.split("\n\n", 1)[0]
-        catalog = catalogs.read(path)
+        catalog = store.read(path)
         assert str(catalog.locale) == language.code
         assert catalog.plural_forms == language.plural_forms
         assert catalog.language_team == language.team
@@ -51,7 +51,7 @@ def test_headers_name_the_language_its_plural_rule_and_its_team(language):
 @pytest.mark.skipif(shutil.which("msgfmt") is None, reason="msgfmt (Debian: gettext) is checked by `make system`")
 @pytest.mark.parametrize("language", ALL, ids=lambda lang: lang.code)
 def test_msgfmt_accepts_every_catalog(language, tmp_path):
-    for path in catalogs.po_files(LOCALE, language):
+    for path in store.po_files(LOCALE, language):
         run = subprocess.run(
             ["msgfmt", "--check", "--statistics", "-o", str(tmp_path / "out.mo"), str(path)],
             capture_output=True, text=True,
@@ -63,16 +63,16 @@ def test_msgfmt_accepts_every_catalog(language, tmp_path):
 
 @pytest.mark.parametrize("language", TRANSLATED, ids=lambda lang: lang.code)
 def test_translations_are_complete(language):
-    for path in catalogs.po_files(LOCALE, language):
-        counts = catalogs.completeness(catalogs.read(path))
+    for path in store.po_files(LOCALE, language):
+        counts = store.completeness(store.read(path))
         assert counts.fuzzy == 0 and counts.untranslated == 0, f"{path}: {counts}"
         assert counts.translated > 0
 
 
 def test_the_english_catalog_is_an_editorial_layer_over_the_source():
     english = BRIEF.get("en")
-    for path in catalogs.po_files(LOCALE, english):
-        for message in catalogs.read(path):
+    for path in store.po_files(LOCALE, english):
+        for message in store.read(path):
             if message.id and message.string:
                 assert message.string != message.id, f"{path}: an English msgstr that repeats its msgid"
 

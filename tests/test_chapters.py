@@ -20,7 +20,7 @@ from xml.etree import ElementTree
 import pikepdf
 import pytest
 
-from briefpub import catalogs
+from briefpub.catalogs import store
 from browser import AXE, VNU_JAR, node_package_file
 from conftest import REPO, briefpub, copy_project
 from test_epub import EPUBCHECK_JAR
@@ -57,7 +57,7 @@ def brief(tmp_path_factory) -> Path:
 
 def messages(code: str, domain: str) -> dict[str, str]:
     """The fixture's translations of one catalog; an untranslated entry stands for itself."""
-    catalog = catalogs.read(FIXTURE / "locale" / code / "LC_MESSAGES" / f"{domain}.po")
+    catalog = store.read(FIXTURE / "locale" / code / "LC_MESSAGES" / f"{domain}.po")
     return {message.id: message.string or message.id for message in catalog if message.id}
 
 
@@ -156,7 +156,7 @@ def test_the_labels_of_the_navigation_are_translated_in_the_briefs_catalogs():
     """The theme's new labels are translated for every language of the brief
     (the report's catalogs take them from there)."""
     for code in ("uk", "be", "pl"):
-        catalog = catalogs.read(REPO / "locale" / code / "LC_MESSAGES" / "sphinx.po")
+        catalog = store.read(REPO / "locale" / code / "LC_MESSAGES" / "sphinx.po")
         for label in ("Chapters", "Previous", "Next", "Contents"):
             message = catalog[label]
             assert message.string and message.string != label and not message.fuzzy, (code, label)
@@ -320,7 +320,7 @@ def test_every_internal_link_of_the_pdf_reaches_an_existing_destination(report, 
 
 def pdf_parts(report: Path, code: str) -> list[Path]:
     """The pages the PDF is made from, in reading order: the front matter
-    (``index.html``), then one page per chapter (briefpub.pdf_parts)."""
+    (``index.html``), then one page per chapter (briefpub.editions.pdf_parts)."""
     folder = report / "pdf" / code
     return [folder / "index.html", *sorted(folder.glob("index-part-*.html"))]
 

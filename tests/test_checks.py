@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from briefpub import checks, languages, terminology
-from briefpub.problems import ERROR, WARNING
+from briefpub.catalogs import checks, terminology
+from briefpub.project import languages
+from briefpub.project.problems import ERROR, WARNING
 from conftest import BRIEF
 
 REPO = Path(__file__).resolve().parent.parent

@@ -10,7 +10,7 @@ import sys
 import pytest
 
 HEAVY = ("sphinx", "babel", "docutils", "weasyprint", "myst_parser", "jinja2", "rich",
-         "briefpub.build", "briefpub.checks", "briefpub.catalogs", "briefpub.languages")
+         "briefpub.release.build", "briefpub.catalogs.checks", "briefpub.catalogs.store", "briefpub.project.languages")
 
 PROBE = """
 import json, sys
@@ -29,6 +29,6 @@ def test_version_and_help_import_only_what_they_need(args):
     loaded = set(json.loads(run.stderr.strip().splitlines()[-1]))
     heavy = {name for name in loaded for prefix in HEAVY if name == prefix or name.startswith(prefix + ".")}
     if args == ["build", "--help"]:  # its help names the languages and formats: those two modules only
-        heavy -= {"briefpub.build", "briefpub.languages", "babel"} | {n for n in heavy if n.startswith("babel.")}
+        heavy -= {"briefpub.release.build", "briefpub.project.languages", "babel"} | {n for n in heavy if n.startswith("babel.")}
     assert heavy == set()
     assert "briefpub" in run.stdout or "Usage" in run.stdout

@@ -2,7 +2,7 @@
 checks still publishes nothing of the machine, the network or a script.
 
 The catalog checks are switched off here: every build goes straight to
-Sphinx (``briefpub.build.build``), in a one-page project in a temporary
+Sphinx (``briefpub.release.build.build``), in a one-page project in a temporary
 folder, with a secret file planted outside the project, a secret variable in
 the build's environment and a loopback listener that must hear nothing.
 """
@@ -28,7 +28,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from briefpub import build, snapshot
+from briefpub.release import build, snapshot
 from conftest import BRIEF, REPO, SOURCE_DATE_EPOCH
 
 CORPUS = Path(__file__).parent / "hostile" / "build"
@@ -251,7 +251,7 @@ class Secrets:
 DRIVER = """
 import json, sys
 from pathlib import Path
-from briefpub import build
+from briefpub.release import build
 found = {}
 for root in sys.argv[1:]:
     project = build.Project(Path(root))
@@ -410,7 +410,7 @@ def test_publish_refuses_editions_built_from_other_catalogs(tmp_path):
     results = build.build(project, [PL], FORMATS)
     assert all(r.ok for r in results), [r.log for r in results]
     taken = snapshot.take(project.root, project.locale_dir, project.build_dir)
-    from briefpub import publish
+    from briefpub.release import publish
 
     publish.verify_catalogs(results, taken)  # built from exactly these
     po = project.locale_dir / "pl" / "LC_MESSAGES" / "index.po"

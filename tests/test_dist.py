@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import shutil
 
-from briefpub import publish
+from briefpub.release import publish
 from conftest import BRIEF, briefpub, copy_project
 
 NATIVE = ("Українська", "Беларуская", "English", "Polski")

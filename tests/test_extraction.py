@@ -10,7 +10,7 @@ from pathlib import Path
 import polib
 import pytest
 
-from briefpub import catalogs
+from briefpub.catalogs import store
 from conftest import BRIEF
 
 from test_update import make_project, po
@@ -77,10 +77,10 @@ def test_references_start_at_the_repository_root_and_poedit_finds_the_sources(pr
 
 def test_each_context_takes_its_own_translation_in_the_edition(project, tmp_path):
     path = po(project, "uk")
-    catalog = catalogs.read(path)
+    catalog = store.read(path)
     catalog.get("The bill was passed.", context="parliament").string = "Законопроєкт ухвалили."
     catalog.get("The bill was passed.", context="restaurant").string = "Рахунок оплатили."
-    catalogs.write(path, catalog)
+    store.write(path, catalog)
     out = tmp_path / "html"
     run = subprocess.run([sys.executable, "-m", "sphinx", "-b", "html", "-q", "-D", "language=uk",
                           str(project / "docs"), str(out)], capture_output=True, text=True)

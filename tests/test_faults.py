@@ -149,3 +149,18 @@ def test_a_broken_conf_py_is_reported_once_with_its_file_and_line(tmp_path, comm
     assert len(lines) == 1, run.stderr
     assert lines[0].startswith(f"docs/conf.py:{line}: error: the Sphinx configuration does not run: {why}")
     assert not (project.root / "_build" / "html").exists()  # stopped before any worker
+
+
+def test_a_conf_py_written_for_the_flat_package_says_what_to_import_now(tmp_path):
+    """A project started before briefpub grouped its package by stage imports
+    ``briefpub.config``: it is told the import to write instead."""
+    project = copy_project(tmp_path)
+    conf = project.source_dir / "conf.py"
+    text = conf.read_text(encoding="utf-8")
+    assert "from briefpub.project.config import settings" in text
+    conf.write_text(text.replace("briefpub.project.config", "briefpub.config"), encoding="utf-8")
+    run = briefpub("build", "--format", "html", cwd=project.root)
+    assert run.returncode == 1 and "Traceback" not in run.stdout + run.stderr
+    said = run.stderr.strip()
+    assert said.startswith("docs/conf.py:") and "briefpub.config" in said, said
+    assert "from briefpub.project.config import settings" in said, said

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from briefpub import landing
+from briefpub.release import landing
 from browser import html_pages
 from conftest import BASE_URL, BRIEF, briefpub, declare
 
@@ -368,7 +368,8 @@ def test_the_preview_links_and_serves_the_status_page_counted_afresh(tmp_path):
     import threading
     import urllib.request
 
-    from briefpub import catalogs, preview, stats
+    from briefpub.catalogs import stats, store
+    from briefpub.preview import preview
     from conftest import copy_project
 
     project = copy_project(tmp_path)
@@ -381,9 +382,9 @@ def test_the_preview_links_and_serves_the_status_page_counted_afresh(tmp_path):
     assert outcome.ok, outcome.log
     assert 'href="/status.html"' in (preview.output_dir(project, polish) / "index.html").read_text(encoding="utf-8")
     path = project.locale_dir / "pl" / "LC_MESSAGES" / "index.po"
-    catalog = catalogs.read(path)
+    catalog = store.read(path)
     catalog["Contents"].string = ""
-    catalogs.write(path, catalog)
+    store.write(path, catalog)
     server = preview.make_server(project, polish, preview.State(), 0)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

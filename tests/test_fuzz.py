@@ -8,8 +8,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from briefpub import catalogs, checks, terminology
-from briefpub.problems import Problem
+from briefpub.catalogs import checks, store, terminology
+from briefpub.project.problems import Problem
 from conftest import BRIEF
 
 REPO = Path(__file__).resolve().parent.parent
@@ -30,7 +30,7 @@ def judge(tmp_path: Path, data: bytes) -> None:
     path = tmp_path / "be" / "LC_MESSAGES" / "index.po"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
-    catalog, problems = catalogs.parse(path)
+    catalog, problems = store.parse(path)
     assert catalog is not None or problems
     for problem in problems + checks.check_catalog(path, BELARUSIAN, TERMS, release=True):
         assert isinstance(problem, Problem)

@@ -159,7 +159,7 @@ def with_patch(project, code: str) -> dict:
 
 
 FIRST_FACE_REPLACED = """
-import dataclasses, pathlib, briefpub.fonts as fonts
+import dataclasses, pathlib, briefpub.editions.fonts as fonts
 _faces = fonts.Typeface.faces
 def faces(self, family):
     found = _faces(self, family)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from briefpub import catalogs
+from briefpub.catalogs import store
 from conftest import BRIEF, REPO, read_page
 
 THEME_LABELS = ("Skip to the text", "Policy brief", "The authors", "Version", "Contents")
@@ -12,7 +12,7 @@ THEME_LABELS = ("Skip to the text", "Policy brief", "The authors", "Version", "C
 
 def translations(code: str, domain: str = "index") -> list:
     path = REPO / "locale" / code / "LC_MESSAGES" / f"{domain}.po"
-    return [message for message in catalogs.read(path) if message.id]
+    return [message for message in store.read(path) if message.id]
 
 
 @pytest.mark.parametrize("code", BRIEF.codes)

@@ -14,7 +14,8 @@ import time
 import zipfile
 from pathlib import Path
 
-from briefpub import catalogs, publish
+from briefpub.catalogs import store
+from briefpub.release import publish
 from conftest import BRIEF, SOURCE_DATE_EPOCH, briefpub, copy_project, declare_base_url
 
 
@@ -38,9 +39,9 @@ def published_project(release: Path, root: Path):
 
 def change_english(project, text: str) -> None:
     po = project.locale_dir / "en" / "LC_MESSAGES" / "index.po"
-    catalog = catalogs.read(po)
+    catalog = store.read(po)
     catalog["Contents"].string = text
-    catalogs.write(po, catalog)
+    store.write(po, catalog)
 
 
 # The moments a release is killed at, each found by what the release has

@@ -5,7 +5,8 @@ language's letters are not covered."""
 
 import pytest
 
-from briefpub import fonts, languages
+from briefpub.editions import fonts
+from briefpub.project import languages
 
 
 def test_native_names_come_from_cldr_and_read_as_list_entries():

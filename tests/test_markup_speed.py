@@ -10,7 +10,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from briefpub import catalogs, markup, pofile
+from briefpub.catalogs import markup, pofile, store
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -89,4 +89,4 @@ def test_the_shortcut_agrees_with_the_parser_on_generated_text(pieces):
 @settings(max_examples=3000, deadline=None)
 @given(text=st.text(alphabet='"\\ax0n9 \t\u2028ў', max_size=10))
 def test_a_po_string_is_judged_well_formed_as_character_by_character(text):
-    assert (catalogs._WELL_FORMED.fullmatch(text) is not None) == (catalogs._string_fault(text) is None)
+    assert (store._WELL_FORMED.fullmatch(text) is not None) == (store._string_fault(text) is None)

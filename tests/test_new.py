@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from briefpub import catalogs
+from briefpub.catalogs import store
 from conftest import briefpub, read_page
 
 
@@ -35,10 +35,10 @@ def test_a_new_publication_has_everything_it_needs(started):
     for target in ("all:", "dist:", "html epub pdf:", "html-% epub-% pdf-%:", "gettext:", "update-po:", "stats:",
                    "check:", "preview-%:", "clean:", "distclean:"):
         assert f"\n{target}" in makefile, target
-    catalog = catalogs.read(root / "locale" / "uk" / "LC_MESSAGES" / "index.po")
+    catalog = store.read(root / "locale" / "uk" / "LC_MESSAGES" / "index.po")
     assert "Water for everyone" in [m.id for m in catalog]
     # the page's labels start translated, as briefpub ships them; the project may reword them
-    labels = catalogs.read(root / "locale" / "uk" / "LC_MESSAGES" / "sphinx.po")
+    labels = store.read(root / "locale" / "uk" / "LC_MESSAGES" / "sphinx.po")
     assert labels["Skip to the text"].string == "Перейти до тексту"
     assert all(message.string for message in labels if message.id)
 
@@ -136,7 +136,7 @@ def test_the_shipped_theme_catalogs_translate_every_label_of_the_templates():
     source language on every edition: each shipped catalog has them all."""
     from jinja2.ext import babel_extract
 
-    from briefpub.config import THEME_DIR, THEME_LOCALE_DIR
+    from briefpub.project.config import THEME_DIR, THEME_LOCALE_DIR
 
     labels = {"Policy brief", "Report", "The authors"}  # set by briefpub itself: document types, default credit
     for template in [*sorted((THEME_DIR / "brief").glob("*.html")), THEME_DIR / "dist" / "status.html"]:
@@ -146,6 +146,6 @@ def test_the_shipped_theme_catalogs_translate_every_label_of_the_templates():
     shipped = sorted(THEME_LOCALE_DIR.glob("*/LC_MESSAGES/sphinx.po"))
     assert {path.parts[-3] for path in shipped} >= {"uk", "be", "pl", "ru", "de", "lt", "el"}
     for path in shipped:
-        catalog = catalogs.read(path)
+        catalog = store.read(path)
         untranslated = sorted(label for label in labels if label not in catalog or not catalog[label].string)
         assert untranslated == [], f"{path}: {untranslated}"

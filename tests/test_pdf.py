@@ -9,8 +9,9 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from briefpub import catalogs, fonts
-from briefpub.pdf import build_only_fetcher, load_weasyprint
+from briefpub.catalogs import store
+from briefpub.editions import fonts
+from briefpub.editions.pdf import build_only_fetcher, load_weasyprint
 from conftest import BRIEF, REPO
 
 
@@ -51,7 +52,7 @@ def test_the_declared_fonts_cover_the_four_languages():
 @pytest.mark.parametrize("code", BRIEF.codes)
 def test_metadata_is_in_the_editions_language(release, code):
     reader = pdf(release, code)
-    catalog = catalogs.read(REPO / "locale" / code / "LC_MESSAGES" / "index.po")
+    catalog = store.read(REPO / "locale" / code / "LC_MESSAGES" / "index.po")
     title = catalog["Ukraine and the Belarusian Democratic Movement"].string or \
         "Ukraine and the Belarusian Democratic Movement"
     assert reader.metadata.title == title
@@ -76,7 +77,7 @@ def test_the_text_reads_in_its_language_and_order(release, code):
         capture_output=True, text=True, check=True,
     ).stdout
     flat = " ".join(text.split())
-    catalog = catalogs.read(REPO / "locale" / code / "LC_MESSAGES" / "index.po")
+    catalog = store.read(REPO / "locale" / code / "LC_MESSAGES" / "index.po")
     headings = [catalog[msgid].string for msgid in (
         "Ukraine and the Belarusian Democratic Movement",
         "Assistance at the level of civil society actors",

@@ -15,7 +15,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from briefpub import catalogs
+from briefpub.catalogs import store
 from conftest import BRIEF, REPO, briefpub
 from test_epub import SECTIONS
 
@@ -79,7 +79,7 @@ def marked_content(pdf: pikepdf.Pdf) -> tuple[set[tuple[int, int]], Counter]:
 
 
 def translated(code: str, *msgids: str) -> list[str]:
-    catalog = catalogs.read(REPO / "locale" / code / "LC_MESSAGES" / "index.po")
+    catalog = store.read(REPO / "locale" / code / "LC_MESSAGES" / "index.po")
     return [" ".join((catalog[msgid].string or msgid).split()) for msgid in msgids]
 
 

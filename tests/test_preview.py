@@ -18,7 +18,8 @@ import time
 
 import pytest
 
-from briefpub import build, preview
+from briefpub.preview import preview
+from briefpub.release import build
 from browser import AXE, node_package_file
 from conftest import BRIEF, SOURCE_DATE_EPOCH, briefpub, copy_project
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import polib
 
-from briefpub import catalogs, checks, pofile
+from briefpub.catalogs import checks, pofile, store
 from conftest import BRIEF
 
 UKRAINIAN = BRIEF.get("uk")
@@ -43,8 +43,8 @@ def body(text: str) -> list[str]:
 
 def test_a_catalog_msgmerge_wrote_with_obsolete_fuzzy_entries_is_read_checked_and_updated(tmp_path):
     locale = tmp_path / "locale"
-    path = catalogs.catalog_dir(locale, UKRAINIAN) / "index.po"
-    catalogs.update(template(tmp_path / "1", FIRST, SECOND), locale, [UKRAINIAN])
+    path = store.catalog_dir(locale, UKRAINIAN) / "index.po"
+    store.update(template(tmp_path / "1", FIRST, SECOND), locale, [UKRAINIAN])
     text = path.read_text(encoding="utf-8")
     for msgid, msgstr in ((FIRST, "Перший абзац: що зробив Київ у 2020 році."),
                           (SECOND, "Другий абзац: що зробив Мінськ у 2021 році.")):
@@ -55,7 +55,7 @@ def test_a_catalog_msgmerge_wrote_with_obsolete_fuzzy_entries_is_read_checked_an
     written = path.read_text(encoding="utf-8")
     assert f'#| msgid "{FIRST}"' in written and f'#~| msgid "{SECOND}"' in written
 
-    catalog, problems = catalogs.parse(path)
+    catalog, problems = store.parse(path)
     assert problems == [] and catalog is not None
     fuzzy = catalog[FIRST_REVISED]
     assert fuzzy.fuzzy and fuzzy.previous_id == [FIRST] and fuzzy.user_comments == []
@@ -66,11 +66,11 @@ def test_a_catalog_msgmerge_wrote_with_obsolete_fuzzy_entries_is_read_checked_an
     found = checks.check_catalog(path, UKRAINIAN, [], release=False)
     assert [(p.rule, p.line) for p in found] == [("fuzzy", fuzzy.lineno)], found
 
-    assert {u.status for u in catalogs.update(tmp_path / "3", locale, [UKRAINIAN])} == {"unchanged"}
-    catalogs.write(path, catalogs.read(path))  # saved through Babel's catalog, as a script would
+    assert {u.status for u in store.update(tmp_path / "3", locale, [UKRAINIAN])} == {"unchanged"}
+    store.write(path, store.read(path))  # saved through Babel's catalog, as a script would
     assert body(path.read_text(encoding="utf-8")) == body(written)
 
-    catalogs.update(template(tmp_path / "4", FIRST_REVISED, THIRD), locale, [UKRAINIAN])
+    store.update(template(tmp_path / "4", FIRST_REVISED, THIRD), locale, [UKRAINIAN])
     after = pofile.parse(path.read_text(encoding="utf-8")).entries
     kept = {(e.obsolete, e.msgid): e for e in after}
     assert kept[(False, FIRST_REVISED)].previous_msgid == FIRST and kept[(False, FIRST_REVISED)].fuzzy
@@ -78,7 +78,7 @@ def test_a_catalog_msgmerge_wrote_with_obsolete_fuzzy_entries_is_read_checked_an
     assert (False, THIRD) in kept
     assert subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(path)]).returncode == 0
     assert polib.pofile(str(path)).find(FIRST_REVISED).previous_msgid == FIRST
-    assert catalogs.parse(path)[1] == []
+    assert store.parse(path)[1] == []
 
 
 def test_previous_msgid_lines_are_never_translator_comments(tmp_path):
@@ -87,7 +87,7 @@ def test_previous_msgid_lines_are_never_translator_comments(tmp_path):
     path.write_text(HEADER.replace('"MIME', '"Language: uk\\n"\n"MIME') + (
         '\n# A translator\'s note\n#, fuzzy\n#| msgctxt "heading"\n#| msgid "Old"\nmsgctxt "heading"\n'
         'msgid "New"\nmsgstr "Нове"\n'), encoding="utf-8")
-    catalog, problems = catalogs.parse(path)
+    catalog, problems = store.parse(path)
     assert problems == []
     message = catalog.get("New", "heading")
     assert message.user_comments == ["A translator's note"] and message.previous_id == ["Old"]

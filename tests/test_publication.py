@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from briefpub import publication
-from briefpub.publication import DeclarationError
+from briefpub.project import publication
+from briefpub.project.publication import DeclarationError
 
 from conftest import REPO
 
@@ -167,7 +167,7 @@ def test_a_project_without_declaration_is_told_how_to_start_one(tmp_path):
 
 from babel.dates import format_date  # noqa: E402
 
-from briefpub import catalogs  # noqa: E402
+from briefpub.catalogs import store  # noqa: E402
 from conftest import briefpub, declare, read_page  # noqa: E402
 
 WATER = {
@@ -192,11 +192,11 @@ def water_project(root: Path, source: str, targets: tuple[str, ...], **facts: st
         if code == source:
             continue
         path = root / "locale" / code / "LC_MESSAGES" / "index.po"
-        catalog = catalogs.read(path)
+        catalog = store.read(path)
         for message in catalog:
             if message.id:
                 message.string = WATER[code][WATER[source].index(message.id)]
-        catalogs.write(path, catalog)
+        store.write(path, catalog)
     return root
 
 

@@ -13,8 +13,8 @@ import pytest
 from conftest import BRIEF
 from test_checks import REPO, TERMS, entry, po_text, run_check
 
-from briefpub import checks, terminology
-from briefpub.problems import ERROR, WARNING
+from briefpub.catalogs import checks, terminology
+from briefpub.project.problems import ERROR, WARNING
 
 NBSP = "\u00a0"
 

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from briefpub import catalogs, stats
+from briefpub.catalogs import stats, store
 from conftest import BRIEF, briefpub, copy_project, read_page
 
 
@@ -16,10 +16,10 @@ def unfinished(tmp_path):
     """A project whose Polish catalog has one untranslated and one fuzzy entry."""
     project = copy_project(tmp_path)
     path = project.locale_dir / "pl" / "LC_MESSAGES" / "index.po"
-    catalog = catalogs.read(path)
+    catalog = store.read(path)
     catalog["Contents"].string = ""
     catalog["Assistance at the level of civil society actors"].flags.add("fuzzy")
-    catalogs.write(path, catalog)
+    store.write(path, catalog)
     return project
 
 

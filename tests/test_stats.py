@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from briefpub import stats
+from briefpub.catalogs import stats
 from conftest import BRIEF
 
 REPO = Path(__file__).resolve().parent.parent

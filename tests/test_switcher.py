@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from briefpub import catalogs, publish
+from briefpub.catalogs import store
+from briefpub.release import publish
 from browser import native_names
 from conftest import BASE_URL, BRIEF, REPO, read_page
 
@@ -232,7 +233,7 @@ def test_neither_the_pdf_nor_the_epub_carries_the_switcher_or_the_downloads(rele
 
 def theme_labels() -> list[str]:
     """The theme's English labels, as extracted into the catalogs."""
-    labels = [m.id for m in catalogs.read(REPO / "locale" / "en" / "LC_MESSAGES" / "sphinx.po") if m.id]
+    labels = [m.id for m in store.read(REPO / "locale" / "en" / "LC_MESSAGES" / "sphinx.po") if m.id]
     assert labels
     return [label.split("%")[0].strip() for label in labels]
 
@@ -279,11 +280,11 @@ def test_each_languages_quotation_marks_come_from_briefpub_languages(release):
 
 
 def catalog_string(code: str, msgid: str) -> str:
-    message = catalogs.read(REPO / "locale" / code / "LC_MESSAGES" / "sphinx.po")[msgid]
+    message = store.read(REPO / "locale" / code / "LC_MESSAGES" / "sphinx.po")[msgid]
     return message.string or message.id
 
 
 def title_of(code: str) -> str:
-    message = catalogs.read(REPO / "locale" / code / "LC_MESSAGES" / "index.po")[
+    message = store.read(REPO / "locale" / code / "LC_MESSAGES" / "index.po")[
         "Ukraine and the Belarusian Democratic Movement"]
     return message.string or message.id

@@ -13,7 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from briefpub import catalogs, languages, typography
+from briefpub.catalogs import store
+from briefpub.editions import typography
+from briefpub.project import languages
 from conftest import BRIEF, REPO
 
 NBSP = "\u00a0"
@@ -156,7 +158,7 @@ SOFTENED = re.compile(rf"^(?:[ьъ’ʼ'ў]|[{typography.CYRILLIC_CONSONANTS}]ь
 
 
 def words_of(code: str) -> set[str]:
-    catalog = catalogs.read(REPO / "locale" / code / "LC_MESSAGES" / "index.po")
+    catalog = store.read(REPO / "locale" / code / "LC_MESSAGES" / "index.po")
     return {word for message in catalog if message.string for word in re.findall(r"[\w’ʼ']+", message.string)}
 
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 import json
 import textwrap
 
-from briefpub import build, catalogs, sources, stats
-from briefpub.layout import MANIFEST
+from briefpub.catalogs import sources, stats, store
+from briefpub.project.layout import MANIFEST
+from briefpub.release import build
 from conftest import BRIEF, declare, read_page
 
 POLISH = BRIEF.get("pl")
@@ -44,7 +45,7 @@ def test_the_note_of_an_unfinished_edition_counts_the_passages_its_catalog_lacks
     declare(tmp_path, langs=("en", "pl"))
     (tmp_path / "docs" / "index.md").write_text(textwrap.dedent(SOURCE), encoding="utf-8")
     project = build.Project(tmp_path)
-    path = catalogs.catalog_dir(project.locale_dir, POLISH) / "index.po"
+    path = store.catalog_dir(project.locale_dir, POLISH) / "index.po"
     path.parent.mkdir(parents=True)
     path.write_text(CATALOG, encoding="utf-8")
     templates = sources.extract(project.source_dir)  # as the release gate does before the editions
@@ -89,7 +90,7 @@ def test_the_note_names_the_source_language_in_the_editions_language(tmp_path):
     (tmp_path / "docs" / "index.md").write_text(textwrap.dedent(UKRAINIAN_SOURCE), encoding="utf-8")
     project = build.Project(tmp_path)
     polish = project.publication.get("pl")
-    path = catalogs.catalog_dir(project.locale_dir, polish) / "index.po"
+    path = store.catalog_dir(project.locale_dir, polish) / "index.po"
     path.parent.mkdir(parents=True)
     path.write_text(POLISH_OF_UKRAINIAN, encoding="utf-8")
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from briefpub import catalogs
+from briefpub.catalogs import store
 
 from conftest import BRIEF, declare
 
@@ -21,13 +21,13 @@ def make_project(root: Path, text: str) -> Path:
     return root
 
 
-def update(root: Path, *codes: str) -> list[catalogs.Update]:
+def update(root: Path, *codes: str) -> list[store.Update]:
     subprocess.run(
         [sys.executable, "-m", "sphinx", "-b", "gettext", "-q", str(root / "docs"), str(root / "_build/gettext")],
         check=True,
     )
     langs = [BRIEF.get(code) for code in codes]
-    return catalogs.update(root / "_build/gettext", root / "locale", langs)
+    return store.update(root / "_build/gettext", root / "locale", langs)
 
 
 def po(root: Path, code: str) -> Path:
@@ -37,10 +37,10 @@ def po(root: Path, code: str) -> Path:
 def translate(root: Path, code: str, strings: dict[str, str]) -> Path:
     """Translate some entries, as a translator would in Poedit."""
     path = po(root, code)
-    catalog = catalogs.read(path)
+    catalog = store.read(path)
     for msgid, msgstr in strings.items():
         catalog[msgid].string = msgstr
-    catalogs.write(path, catalog)
+    store.write(path, catalog)
     return path
 
 
@@ -59,7 +59,7 @@ def test_new_catalogs_get_the_header_of_their_language(small):
     results = update(small, "be", "pl")
     assert {r.status for r in results} == {"created"}
     for code in ("be", "pl"):
-        catalog = catalogs.read(po(small, code))
+        catalog = store.read(po(small, code))
         assert str(catalog.locale) == code
         assert catalog.plural_forms == BRIEF.get(code).plural_forms
         assert catalog.language_team == BRIEF.get(code).team
@@ -85,7 +85,7 @@ def test_a_changed_source_keeps_the_translation_as_fuzzy_with_the_previous_msgid
     )
     update(small, "uk")
 
-    catalog = catalogs.read(path)
+    catalog = store.read(path)
     revised = catalog["The first paragraph, revised."]
     assert revised.fuzzy
     assert revised.string == "Перший абзац."
@@ -176,7 +176,7 @@ def test_an_immutable_catalog_is_named_and_no_catalog_changes(small):
 
 def test_a_failure_halfway_through_puts_the_written_catalogs_back(small, monkeypatch):
     before = revised(small)
-    real_replace = catalogs.os.replace
+    real_replace = store.os.replace
     calls = []
 
     def failing_replace(source, target):
@@ -185,9 +185,9 @@ def test_a_failure_halfway_through_puts_the_written_catalogs_back(small, monkeyp
             raise OSError(28, "No space left on device")
         return real_replace(source, target)
 
-    monkeypatch.setattr(catalogs.os, "replace", failing_replace)
-    with pytest.raises(catalogs.CatalogWriteError) as error:
-        catalogs.update(small / "_build/gettext", small / "locale", list(BRIEF.languages))
+    monkeypatch.setattr(store.os, "replace", failing_replace)
+    with pytest.raises(store.CatalogWriteError) as error:
+        store.update(small / "_build/gettext", small / "locale", list(BRIEF.languages))
     assert str(calls[2]) in str(error.value) and "No space left on device" in str(error.value)
     assert {path: path.read_bytes() for path in before} == before
     assert leftovers(small) == []
@@ -196,26 +196,26 @@ def test_a_failure_halfway_through_puts_the_written_catalogs_back(small, monkeyp
 def test_writers_never_share_a_temporary_file(small, monkeypatch):
     update(small, "uk")
     names = []
-    real_mkstemp = catalogs.tempfile.mkstemp
+    real_mkstemp = store.tempfile.mkstemp
 
     def recording_mkstemp(**kwargs):
         handle, name = real_mkstemp(**kwargs)
         names.append(name)
         return handle, name
 
-    monkeypatch.setattr(catalogs.tempfile, "mkstemp", recording_mkstemp)
-    catalog = catalogs.read(po(small, "uk"))
+    monkeypatch.setattr(store.tempfile, "mkstemp", recording_mkstemp)
+    catalog = store.read(po(small, "uk"))
     catalog["The first paragraph."].string = "Перший абзац."
-    catalogs.write(po(small, "uk"), catalog)
+    store.write(po(small, "uk"), catalog)
     catalog["The first paragraph."].string = "Перший абзац!"
-    catalogs.write(po(small, "uk"), catalog)
+    store.write(po(small, "uk"), catalog)
     assert len(set(names)) == 2 and all(Path(name).parent == po(small, "uk").parent for name in names)
     assert leftovers(small) == []
 
 
 def test_a_second_update_waits_for_the_first(small):
     update(small, "uk")
-    with catalogs.update_lock(small / "_build"):
+    with store.update_lock(small / "_build"):
         second = subprocess.Popen([sys.executable, "-m", "briefpub.cli", "update", "--no-extract", "--lang", "uk"],
                                   cwd=small, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         assert "waiting for the update already running" in second.stderr.readline()

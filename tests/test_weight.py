@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from fontTools.ttLib import TTFont
 
-from briefpub import fonts
+from briefpub.editions import fonts
 from conftest import BRIEF, briefpub, declare
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))

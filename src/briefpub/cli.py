@@ -1,7 +1,7 @@
 """The ``briefpub`` command: a thin shell over functions that can be called
 and tested directly.  Exit codes: 0 fine, 1 problems found, 2 usage or
 environment error; stopped by a signal, 128 + its number (130 after Ctrl-C,
-143 after SIGTERM: :mod:`briefpub.faults`).
+143 after SIGTERM: :mod:`briefpub.release.faults`).
 
 Each verb imports what it needs when it runs (Sphinx, Babel, the catalogs),
 so that ``briefpub --version`` and ``--help`` answer at once.
@@ -19,16 +19,17 @@ import click
 from briefpub import __version__
 
 if TYPE_CHECKING:  # for annotations only: each verb imports what it runs
-    from briefpub import build, languages, snapshot
+    from briefpub.project import languages
+    from briefpub.release import build, snapshot
 
 
 def _project(root: Path) -> build.Project:
     """The project at ``root`` with its publication read; a wrong or missing
     declaration, or a language its typefaces cannot set, is reported (file,
     line, key, what to do) with exit code 2."""
-    from briefpub import build
-    from briefpub.fonts import FontError
-    from briefpub.publication import DeclarationError, check_fonts
+    from briefpub.editions.fonts import FontError
+    from briefpub.project.publication import DeclarationError, check_fonts
+    from briefpub.release import build
 
     project = build.Project(root)
     try:
@@ -50,7 +51,7 @@ def _shown(path: Path) -> Path:
 
 
 def _languages(project: build.Project, value: str | None) -> list[languages.Language]:
-    from briefpub import languages
+    from briefpub.project import languages
 
     try:
         return project.publication.parse_list(value)
@@ -59,7 +60,7 @@ def _languages(project: build.Project, value: str | None) -> list[languages.Lang
 
 
 def _formats(value: str | None) -> list[str]:
-    from briefpub import build
+    from briefpub.release import build
 
     names = [part.strip() for part in (value or "").split(",") if part.strip()] or list(build.FORMATS)
     unknown = [name for name in names if name not in build.FORMATS]
@@ -85,8 +86,8 @@ class _LateHelp(click.Option):
 
 def _lang_help(ctx: click.Context) -> str:
     """Names the languages of the publication at hand."""
-    from briefpub import build
-    from briefpub.publication import DeclarationError
+    from briefpub.project.publication import DeclarationError
+    from briefpub.release import build
 
     root = ctx.params.get("root") or Path(".")
     try:
@@ -97,7 +98,7 @@ def _lang_help(ctx: click.Context) -> str:
 
 
 def _format_help(ctx: click.Context) -> str:
-    from briefpub import build
+    from briefpub.release import build
 
     return f"Comma-separated formats ({','.join(build.FORMATS)}); default: all."
 
@@ -109,7 +110,7 @@ class _Briefpub(click.Group):
     """Every verb runs with signals turned into one line and an exit code."""
 
     def invoke(self, ctx: click.Context):
-        from briefpub import faults
+        from briefpub.release import faults
 
         try:
             with faults.stop_on_signals():
@@ -154,7 +155,9 @@ def list_languages(root: Path) -> None:
               help='The kind of document, e.g. "Policy brief".')
 def new_command(folder: Path, source_language: str, targets: str, title: str | None, kind: str) -> None:
     """Start a new publication in FOLDER that `briefpub dist --allow-incomplete` builds at once."""
-    from briefpub import build, catalogs, scaffold
+    from briefpub.catalogs import store
+    from briefpub.project import scaffold
+    from briefpub.release import build
 
     try:
         plan = scaffold.plan(folder, source_language.strip(), [c.strip() for c in targets.split(",") if c.strip()],
@@ -169,7 +172,7 @@ def new_command(folder: Path, source_language: str, targets: str, title: str | N
     if not run.ok:
         click.echo(run.log, err=True)
         sys.exit(1)
-    for result in catalogs.update(project.build_dir / "gettext", project.locale_dir,
+    for result in store.update(project.build_dir / "gettext", project.locale_dir,
                                   list(project.publication.languages)):
         click.echo(f"  created  {result.path}")
     for path in scaffold.prefill_theme_labels(project.locale_dir, project.publication.languages):
@@ -185,7 +188,7 @@ class Progress:
     def __init__(self, langs: list[languages.Language], formats: list[str]):
         import os
 
-        from briefpub import build
+        from briefpub.release import build
 
         self.rows = {(lang.code, fmt): ("waiting", None) for lang in langs for fmt in build.FORMATS if fmt in formats}
         self.live = None
@@ -228,7 +231,7 @@ def run_builds(
     catalogs: snapshot.Snapshot | None = None,
 ) -> list[build.Result]:
     """Build the matrix with progress shown; failures are printed with their log."""
-    from briefpub import build
+    from briefpub.release import build
 
     progress = Progress(langs, formats)
     try:
@@ -262,7 +265,7 @@ def build_command(lang: str | None, fmt: str | None, root: Path, force: bool, jo
 def configuration_or_exit(project: build.Project) -> None:
     """Read ``docs/conf.py`` once, here, before any worker: if it does not
     run, say so once, with its file and line, and stop."""
-    from briefpub import faults
+    from briefpub.release import faults
 
     conf_py = project.source_dir / "conf.py"
     if conf_py.is_absolute() and conf_py.is_relative_to(Path.cwd()):
@@ -277,7 +280,7 @@ def configuration_or_exit(project: build.Project) -> None:
 def catalog_errors(project: build.Project, langs: list[languages.Language]) -> set[languages.Language]:
     """Languages whose catalogs have errors, reported; Sphinx would build them
     anyway and publish something wrong (a string cut short, a catalog ignored)."""
-    from briefpub import checks
+    from briefpub.catalogs import checks
 
     broken = set()
     for language in langs:
@@ -297,7 +300,7 @@ def release_gate(project: build.Project, allow_incomplete: bool,
     """Refuse a release whose catalogs (as read once into ``catalogs``) have
     errors or are unfinished; return the languages published as incomplete
     under ``--allow-incomplete``."""
-    from briefpub import checks
+    from briefpub.catalogs import checks
 
     _, blocking = checks.language_dirs(catalogs.folder, project.publication)
     blocking = [*catalogs.refused, *map(catalogs.problem, blocking)]
@@ -336,7 +339,7 @@ ALLOW_INCOMPLETE_OPTION = click.option(
 def releasing(project: build.Project, wait: bool):
     """Hold the release lock; turn what goes wrong while publishing into a
     message.  Stopped by a signal, the release says whether dist/ is unchanged."""
-    from briefpub import build, faults, lock, publish
+    from briefpub.release import build, faults, lock, publish
 
     def waiting(holder: str) -> None:
         click.echo(f"waiting for the release already running ({holder})…", err=True)
@@ -388,7 +391,7 @@ def report_published(project: build.Project, editions) -> None:
 @WAIT_OPTION
 def dist_command(root: Path, allow_incomplete: bool, force: bool, jobs: int | None, wait: bool) -> None:
     """Check the catalogs, build every edition, publish them together to dist/ (all or nothing)."""
-    from briefpub import build, publish, snapshot
+    from briefpub.release import build, publish, snapshot
 
     project = _project(root)
     configuration_or_exit(project)
@@ -406,7 +409,7 @@ def dist_command(root: Path, allow_incomplete: bool, force: bool, jobs: int | No
 @WAIT_OPTION
 def publish_command(root: Path, allow_incomplete: bool, wait: bool) -> None:
     """Publish editions already built in _build/ (e.g. by the jobs of a CI matrix) to dist/."""
-    from briefpub import build, publish, snapshot
+    from briefpub.release import build, publish, snapshot
 
     project = _project(root)
     with releasing(project, wait):
@@ -428,7 +431,9 @@ def preview_command(lang: str, beside: str | None, port: int, open_browser: bool
     """Serve one language's edition on localhost; rebuild and reload on every save."""
     import threading
 
-    from briefpub import build, faults, languages, preview
+    from briefpub.preview import preview
+    from briefpub.project import languages
+    from briefpub.release import build, faults
 
     project = _project(root)
 
@@ -509,13 +514,13 @@ def stats_command(root: Path, lang: str | None, locale_dir: Path | None, as_json
     """Show how far each language is translated."""
     import json
 
-    from briefpub import stats
+    from briefpub.catalogs import stats
 
     project = _project(root)
     langs = _languages(project, lang)
     rows = stats.collect(locale_dir or _shown(project.locale_dir), langs)
     if html_file is not None:
-        from briefpub import status
+        from briefpub.catalogs import status
 
         try:
             labels_in = project.publication.get(label_language) if label_language else project.publication.source
@@ -567,7 +572,7 @@ def check_command(root: Path, lang: str | None, locale_dir: Path | None, source_
     """Check the catalogs: syntax, headers, markup, numbers, spelling, terms, typography."""
     import json
 
-    from briefpub import checks
+    from briefpub.catalogs import checks
 
     project = _project(root)
     source_dir = source_dir or _shown(project.source_dir)
@@ -592,7 +597,7 @@ def check_command(root: Path, lang: str | None, locale_dir: Path | None, source_
               help="The file to write (default: the standard output).")
 def glossary_command(fmt: str, root: Path, output: Path | None) -> None:
     """Export locale/terminology.toml as a glossary for translators' tools."""
-    from briefpub import glossary
+    from briefpub.catalogs import glossary
 
     project = _project(root)
     try:
@@ -618,7 +623,8 @@ def glossary_command(fmt: str, root: Path, output: Path | None) -> None:
               help="Extract the source's messages first (else use the templates already in _build/gettext).")
 def update(lang: str | None, root: Path, extract: bool) -> None:
     """Extract the source's messages and merge them into the catalogs, keeping every translation."""
-    from briefpub import build, catalogs
+    from briefpub.catalogs import store
+    from briefpub.release import build
 
     project = _project(root)
     langs = _languages(project, lang)
@@ -627,7 +633,7 @@ def update(lang: str | None, root: Path, extract: bool) -> None:
     def waiting() -> None:
         click.echo("waiting for the update already running in this project…", err=True)
 
-    with catalogs.update_lock(project.build_dir, on_wait=waiting):
+    with store.update_lock(project.build_dir, on_wait=waiting):
         if extract:
             configuration_or_exit(project)
             run = build.extract(project)
@@ -640,13 +646,13 @@ def update(lang: str | None, root: Path, extract: bool) -> None:
             click.echo(f"briefpub: no templates in {pot_dir}: run `briefpub update` without --no-extract", err=True)
             sys.exit(2)
         try:
-            results = catalogs.update(pot_dir, locale_dir, langs)
-        except catalogs.CatalogError as error:
+            results = store.update(pot_dir, locale_dir, langs)
+        except store.CatalogError as error:
             for problem in error.problems:
                 click.echo(str(problem), err=True)
             click.echo("briefpub: nothing was updated: fix the catalog first", err=True)
             sys.exit(1)
-        except catalogs.CatalogWriteError as error:
+        except store.CatalogWriteError as error:
             click.echo(f"briefpub: {error}", err=True)
             sys.exit(1)
     for result in results:

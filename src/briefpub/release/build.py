@@ -1,0 +1,474 @@
+"""Building editions: the language × format matrix, in parallel and incrementally.
+
+Where the time goes in a plain build is process start-up: starting Sphinx and
+importing WeasyPrint cost more than the work itself.  So the parent imports
+them once and forks one worker per language; the worker inherits the imports,
+parses the language's doctrees once and builds all its formats from them.
+Languages never share a process (Sphinx keeps its translations in module
+state), and an edition whose inputs did not change is not rebuilt at all.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import hashlib
+import io
+import multiprocessing
+import os
+import queue as queues
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from briefpub import __version__
+from briefpub.project.languages import Language
+from briefpub.project.layout import MANIFEST, Project
+
+__all__ = ["FORMATS", "MANIFEST", "Project", "Result", "build", "run_sphinx", "extract", "explain"]
+
+FORMATS = ("epub", "pdf", "html")
+"""Formats briefpub can build, in the order they are built: a language's HTML
+edition comes last, so that it links its PDF and ePub with their sizes."""
+
+PACKAGE_DIR = Path(__file__).parent.parent
+"""The briefpub package, its theme included: part of what every edition is made from."""
+
+
+SNAPSHOT_VARIABLE = "BRIEFPUB_CATALOGS_DIGEST"
+"""Set in a build's environment when it builds from the release's snapshot of
+the catalogs: the digest the snapshot must still have."""
+
+
+def catalogs_dir(project: Project, env: dict) -> Path:
+    """The catalogs a build reads: the release's snapshot, or ``locale/``."""
+    return project.snapshot_dir if env.get(SNAPSHOT_VARIABLE) else project.locale_dir
+
+
+@dataclass(frozen=True)
+class Result:
+    language: Language
+    format: str
+    output: Path
+    seconds: float
+    returncode: int
+    log: str
+    skipped: bool = False
+    """Up to date: nothing it depends on changed since it was built."""
+
+    @property
+    def ok(self) -> bool:
+        return self.returncode == 0
+
+
+Event = Callable[[str, Language, str, "Result | None"], None]
+"""Progress callback: (``started`` | ``done``, language, format, result)."""
+
+
+def build_environment(project: Project) -> dict[str, str]:
+    """The environment of a build: ``SOURCE_DATE_EPOCH`` is the caller's,
+    else the date of the last commit, so two builds of one commit give
+    identical editions (outside a git checkout, editions carry the build time)."""
+    env = dict(os.environ)
+    if "SOURCE_DATE_EPOCH" not in env:
+        try:
+            run = subprocess.run(
+                ["git", "log", "-1", "--format=%ct"], cwd=project.root, capture_output=True, text=True, check=True
+            )
+            if run.stdout.strip():
+                env["SOURCE_DATE_EPOCH"] = run.stdout.strip()
+        except (OSError, subprocess.CalledProcessError):
+            pass
+    return env
+
+
+# --- what an edition depends on ---------------------------------------------------
+
+
+def _files(folder: Path, pattern: str = "*") -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.rglob(pattern) if p.is_file() and "__pycache__" not in p.parts)
+
+
+_FILE_DIGESTS: dict[tuple, bytes] = {}
+
+
+def _file_digest(path: Path) -> bytes:
+    """A file's content digest; each file is read once per run, however many
+    editions depend on it (keyed by path, size and modification time)."""
+    try:
+        stat = path.stat()
+        key = (path, stat.st_size, stat.st_mtime_ns)
+        if key not in _FILE_DIGESTS:
+            _FILE_DIGESTS[key] = hashlib.sha256(path.read_bytes()).digest()
+        return _FILE_DIGESTS[key]
+    except OSError:
+        return b"unreadable"
+
+
+def inputs_digest(project: Project, language: Language, fmt: str, incomplete: bool, env: dict) -> str:
+    """A digest of everything the edition is made from: the source, the
+    catalogs, briefpub itself with its theme, the fonts, the date."""
+    from briefpub.editions import fonts
+
+    paths = [p for p in _files(project.source_dir) if "_build" not in p.relative_to(project.root).parts]
+    # An edition is made from its own language's catalogs only: nothing of
+    # another language's translation appears in it.
+    paths += _files(catalogs_dir(project, env) / language.code, "*.po") + _files(PACKAGE_DIR)
+    try:
+        paths += [face.path for face in project.publication.fonts(language).faces()]
+    except fonts.FontError:
+        pass
+    digest = hashlib.sha256()
+    for part in (__version__, language.code, fmt, str(incomplete), env.get("SOURCE_DATE_EPOCH", "now")):
+        digest.update(part.encode() + b"\0")
+    for path in paths:
+        digest.update(str(path.relative_to(project.root) if path.is_relative_to(project.root) else path.name).encode())
+        digest.update(b"\0" + _file_digest(path))
+    if env.get("SOURCE_DATE_EPOCH") is None:
+        digest.update(str(time.time_ns()).encode())  # without a fixed date, every build is new
+    return digest.hexdigest()
+
+
+def with_downloads(project: Project, language: Language, digest: str, made_from: dict[str, str]) -> str:
+    """The HTML edition links its PDF and ePub with their sizes (briefpub.editions.sphinxext),
+    so it is out of date whenever they are built anew: its digest covers theirs,
+    as this run builds them (``made_from``) or as they were last built."""
+    parts = [digest]
+    for fmt in ("pdf", "epub"):
+        stamp = project.stamp(language, fmt)
+        parts.append(made_from.get(fmt) or (stamp.read_text(encoding="utf-8") if stamp.is_file() else "-"))
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+
+def is_up_to_date(project: Project, language: Language, fmt: str, digest: str) -> bool:
+    stamp = project.stamp(language, fmt)
+    return (
+        stamp.is_file()
+        and stamp.read_text(encoding="utf-8") == digest
+        and (project.output_dir(language, fmt) / MANIFEST).is_file()
+    )
+
+
+# --- one Sphinx run, in this process ---------------------------------------------------
+
+
+def run_sphinx(project: Project, language: Language, fmt: str, incomplete: bool = False,
+               overrides: dict | None = None, ready: Callable[[], None] | None = None) -> Result:
+    """Build one edition with Sphinx in this process; warnings are errors, so
+    markup that a translation broke stops the edition instead of publishing it.
+
+    ``ready``, if given, is called once Sphinx is set up (configuration read,
+    previous environment loaded) and before it reads anything: the preview
+    prepares a build this far ahead and waits there for the next save.
+
+    An edition that takes longer than ``briefpub_time_limit`` seconds is
+    stopped; one that fails leaves nothing a later run could reuse
+    (:func:`forget_failed`).  Inside a release, the edition is built from the
+    catalogs' snapshot, whose digest is verified before and after.
+    """
+    from sphinx.application import Sphinx
+    from sphinx.util.docutils import docutils_namespace, patch_docutils
+
+    started = time.perf_counter()
+    log = io.StringIO()
+    returncode = 1
+    overrides = {**catalog_overrides(project), **(overrides or {})}
+    try:
+        verify_snapshot(project)
+        with patch_docutils(project.source_dir), docutils_namespace():
+            app = Sphinx(
+                srcdir=project.source_dir, confdir=project.source_dir,
+                outdir=project.output_dir(language, fmt), doctreedir=project.doctree_dir(language),
+                buildername=fmt,
+                confoverrides={"language": language.code, "briefpub_incomplete": incomplete, **overrides},
+                status=None, warning=log, warningiserror=True,
+            )
+            if ready is not None:
+                ready()
+                started = time.perf_counter()
+            with time_limit(app.config.briefpub_time_limit):
+                app.build()
+            returncode = app.statuscode
+        verify_snapshot(project)
+    except TimeLimitExceeded:
+        log.write(f"the {fmt} edition in {language.english_name} was stopped after "
+                  f"{app.config.briefpub_time_limit} s: a translation may hold an enormous message "
+                  f"(`briefpub check --lang {language.code}` names it); if the publication simply needs "
+                  "longer, raise briefpub_time_limit in docs/conf.py\n")
+        returncode = 1
+    except Exception as error:  # Sphinx reports everything as exceptions of many kinds
+        log.write(explain(error) + "\n")
+        returncode = 1
+    if returncode != 0:
+        forget_failed(project, language, fmt)
+    return Result(language, fmt, project.output_dir(language, fmt), time.perf_counter() - started,
+                  returncode, log.getvalue().strip())
+
+
+def catalog_overrides(project: Project) -> dict:
+    """Inside a release, Sphinx reads the catalogs from their snapshot; its
+    messages still name the files under ``locale/``."""
+    if not os.environ.get(SNAPSHOT_VARIABLE):
+        return {}
+    # The theme's shipped catalogs stay after the project's (briefpub.project.config).
+    return {"locale_dirs": [str(project.snapshot_dir.resolve()), str(project.theme_locale_dir.resolve())],
+            "briefpub_catalog_origin": str(project.locale_dir.resolve())}
+
+
+def verify_snapshot(project: Project) -> None:
+    from briefpub.release import snapshot
+
+    expected = os.environ.get(SNAPSHOT_VARIABLE)
+    if expected:
+        snapshot.Snapshot(project.snapshot_dir, project.locale_dir, expected).verify()
+
+
+def forget_failed(project: Project, language: Language, fmt: str) -> None:
+    """A failed edition leaves no state that a later run could take for a
+    good build: the language's saved environment and doctrees (a later run
+    would skip reading the message that failed), and the edition's manifest
+    and build info (publishing would take it for built)."""
+    shutil.rmtree(project.doctree_dir(language), ignore_errors=True)
+    output = project.output_dir(language, fmt)
+    for name in (MANIFEST, ".buildinfo"):
+        with contextlib.suppress(OSError):
+            (output / name).unlink()
+
+
+class TimeLimitExceeded(BaseException):
+    """An edition took longer than its time limit.  A BaseException, so that
+    no ``except Exception`` inside Sphinx or WeasyPrint swallows it."""
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float):
+    """Stop what runs inside after ``seconds`` (a timer signal; only in the
+    main thread, where builds run: the workers and the preview's builds)."""
+    if not seconds or seconds <= 0 or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum, frame):
+        raise TimeLimitExceeded
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def extract(project: Project) -> Result:
+    """Extract the source's messages (and the theme's labels) into
+    ``_build/gettext/*.pot`` with Sphinx's gettext builder."""
+    started = time.perf_counter()
+    run = subprocess.run(
+        [sys.executable, "-m", "sphinx", "--builder", "gettext", "--fail-on-warning", "--quiet",
+         str(project.source_dir), str(project.build_dir / "gettext")],
+        cwd=project.root, capture_output=True, text=True,
+    )
+    return Result(project.publication.source, "gettext", project.build_dir / "gettext", time.perf_counter() - started,
+                  run.returncode, (run.stdout + run.stderr).strip())
+
+
+def explain(error: BaseException) -> str:
+    """A message for a person: what failed, where, and what to do."""
+    seen = error
+    while seen is not None:
+        if isinstance(seen, OSError) and seen.errno in ADVICE:
+            where = f" {seen.filename}" if seen.filename else ""
+            return f"cannot write{where}: {seen.strerror}: {ADVICE[seen.errno]}"
+        seen = seen.__cause__ or seen.__context__
+    return f"{type(error).__name__}: {error}"
+
+
+ADVICE = {
+    errno.ENOSPC: "the disk is full; free some space and build again",
+    errno.EDQUOT: "the disk quota is used up; free some space and build again",
+    errno.EROFS: "the output folder is on a read-only file system; build in a writable checkout",
+    errno.EACCES: "no permission to write there; fix the folder's permissions or build as its owner",
+    errno.EPERM: "no permission to write there; fix the folder's permissions or build as its owner",
+}
+
+
+# --- the matrix ------------------------------------------------------------------------
+
+
+WARM_MODULES = (
+    "myst_parser.sphinx_ext.main", "myst_parser.parsers.sphinx_", "myst_parser.mdit_to_docutils.sphinx_",
+    "sphinx.builders.html", "sphinx.builders.singlehtml", "sphinx.builders.epub3", "sphinx.writers.html5",
+    "sphinx.transforms.i18n", "briefpub.editions.sphinxext", "briefpub.catalogs.status", "briefpub.preview.preview",
+)
+
+
+def _warm_up(formats: set[str], langs: tuple[Language, ...] = ()) -> None:
+    """Import, once and before the workers are forked, everything a Sphinx
+    run of ours loads: Sphinx's built-in extensions, MyST, our builders and,
+    for PDFs, WeasyPrint.  Each worker then starts with all of it in memory."""
+    import importlib
+
+    import sphinx.application
+
+    for name in (*sphinx.application.builtin_extensions, *WARM_MODULES):
+        importlib.import_module(name)
+    from briefpub.release import speedups
+
+    speedups.install()
+    for language in langs:
+        # Babel reads a language's CLDR data on first use (native names, dates,
+        # sizes): once here rather than in every worker and preview build.
+        language.locale._data  # noqa: B018
+    if "pdf" in formats:
+        from sphinx.errors import ExtensionError
+
+        from briefpub.editions.pdf import load_weasyprint
+        try:
+            load_weasyprint()
+        except ExtensionError:
+            pass  # each PDF edition reports it
+
+
+def _language_worker(root: str, code: str, plan: list[tuple[str, str]], incomplete: bool,
+                     env: dict, events, parent: int) -> None:
+    from briefpub.release import faults
+
+    faults.become_worker(parent)
+    os.environ.clear()
+    os.environ.update(env)
+    project = Project(Path(root))
+    language = project.publication.get(code)
+    for fmt, digest in plan:
+        events.put(("started", code, fmt, None))
+        stamp = project.stamp(language, fmt)
+        # From here until it succeeds the edition is not up to date, even if
+        # this process is killed half-way through writing it.
+        stamp.unlink(missing_ok=True)
+        result = run_sphinx(project, language, fmt, incomplete)
+        if result.ok:
+            try:
+                stamp.parent.mkdir(parents=True, exist_ok=True)
+                stamp.write_text(digest, encoding="utf-8")
+            except OSError:
+                pass  # the next build simply rebuilds it
+        events.put(("done", code, fmt, (result.seconds, result.returncode, result.log)))
+
+
+def build(
+    project: Project,
+    langs: list[Language],
+    formats: list[str],
+    *,
+    incomplete: frozenset[str] = frozenset(),
+    jobs: int | None = None,
+    force: bool = False,
+    on_event: Event | None = None,
+    catalogs: str | None = None,
+) -> list[Result]:
+    """Build every (language, format) that is out of date, one worker process
+    per language, ``jobs`` at a time (default: every core).  ``catalogs``, the
+    digest of a snapshot taken with :func:`briefpub.release.snapshot.take`, makes
+    every edition build from that snapshot."""
+    for fmt in formats:
+        if fmt not in FORMATS:
+            raise ValueError(f"unknown format {fmt!r}: briefpub builds {', '.join(FORMATS)}")
+    formats = [fmt for fmt in FORMATS if fmt in formats]
+    env = build_environment(project)
+    env.pop(SNAPSHOT_VARIABLE, None)
+    if catalogs:
+        env[SNAPSHOT_VARIABLE] = catalogs
+    notify = on_event or (lambda *args: None)
+    results: dict[tuple[str, str], Result] = {}
+    plans: dict[str, list[tuple[str, str]]] = {}
+    for language in langs:
+        made_from: dict[str, str] = {}
+        for fmt in formats:
+            digest = inputs_digest(project, language, fmt, language.code in incomplete, env)
+            if fmt == "html":
+                digest = with_downloads(project, language, digest, made_from)
+            made_from[fmt] = digest
+            if not force and is_up_to_date(project, language, fmt, digest):
+                result = Result(language, fmt, project.output_dir(language, fmt), 0.0, 0, "", skipped=True)
+                results[(language.code, fmt)] = result
+                notify("done", language, fmt, result)
+            else:
+                plans.setdefault(language.code, []).append((fmt, digest))
+    if plans:
+        _warm_up({fmt for plan in plans.values() for fmt, _ in plan}, tuple(langs))
+        _run_workers(project, plans, incomplete, env, jobs or os.cpu_count() or 1, notify, results)
+    return [results[(language.code, fmt)] for language in langs for fmt in formats]
+
+
+def _run_workers(project, plans, incomplete, env, jobs, notify, results) -> None:
+    """Run the workers, ``jobs`` at a time; whatever stops this loop (Ctrl-C,
+    SIGTERM, an error) stops every worker still running before it goes on."""
+    from briefpub.release import faults
+
+    context = multiprocessing.get_context("fork")
+    events = context.Queue()
+    running: dict[str, multiprocessing.Process] = {}
+    try:
+        _schedule(project, plans, incomplete, env, jobs, notify, results, context, events, running)
+    except BaseException:
+        faults.stop_processes(running.values())
+        raise
+
+
+def _schedule(project, plans, incomplete, env, jobs, notify, results, context, events, running) -> None:
+    from briefpub.release import faults
+
+    waiting = list(plans)
+    open_formats = {code: [fmt for fmt, _ in plan] for code, plan in plans.items()}
+    while waiting or running:
+        while waiting and len(running) < jobs:
+            code = waiting.pop(0)
+            process = context.Process(
+                target=_language_worker,
+                args=(str(project.root), code, plans[code], code in incomplete, env, events, os.getpid()),
+                name=f"briefpub-{code}",
+            )
+            running[code] = process
+            with faults.signals_held():
+                process.start()
+        try:
+            kind, code, fmt, payload = events.get(timeout=0.2)
+        except queues.Empty:
+            for code, process in list(running.items()):
+                # A worker may exit before the parent has read its last events.
+                if not process.is_alive() and events.empty():
+                    _finish_worker(project, code, process, open_formats, notify, results)
+                    del running[code]
+            continue
+        language = project.publication.get(code)
+        if kind == "started":
+            notify("started", language, fmt, None)
+            continue
+        seconds, returncode, log = payload
+        result = Result(language, fmt, project.output_dir(language, fmt), seconds, returncode, log)
+        results[(code, fmt)] = result
+        open_formats[code].remove(fmt)
+        notify("done", language, fmt, result)
+        if not open_formats[code]:
+            running.pop(code).join()
+
+
+def _finish_worker(project, code, process, open_formats, notify, results) -> None:
+    """A worker that died before finishing: its remaining editions failed."""
+    process.join()
+    language = project.publication.get(code)
+    for fmt in open_formats[code]:
+        result = Result(language, fmt, project.output_dir(language, fmt), 0.0, 1,
+                        f"the build process for {language.english_name} stopped unexpectedly "
+                        f"(exit code {process.exitcode}): run `briefpub build --lang {code}` to see why")
+        results[(code, fmt)] = result
+        notify("done", language, fmt, result)
+    open_formats[code] = []
