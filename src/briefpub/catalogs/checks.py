@@ -24,10 +24,10 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog
 
-import briefpub
 from briefpub.catalogs import markup, sources, store, terminology
 from briefpub.project import languages
 from briefpub.project.config import shipped_label
+from briefpub.project.layout import code_files
 from briefpub.project.languages import Language
 from briefpub.project.problems import ERROR, WARNING, Problem
 from briefpub.project.publication import Publication
@@ -944,8 +944,7 @@ def remembered(record: Path, locale_dir: Path, language: Language) -> list[Probl
 
 def _inputs_key(locale_dir: Path, language: Language) -> str:
     digest = hashlib.sha256(repr(language).encode())
-    package = Path(briefpub.__file__).parent
-    files = [locale_dir / TERMINOLOGY, *_files_below(locale_dir / language.code), *sorted(package.rglob("*.py"))]
+    files = [locale_dir / TERMINOLOGY, *_files_below(locale_dir / language.code), *code_files()]
     for path in files:
         try:
             stat = path.lstat()

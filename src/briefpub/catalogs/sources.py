@@ -27,6 +27,7 @@ from babel.messages.pofile import write_po
 
 from briefpub import __version__
 from briefpub.catalogs import store
+from briefpub.project.layout import PACKAGE_DIR
 from briefpub.project.problems import ERROR, Problem
 from briefpub.release import build
 
@@ -64,7 +65,7 @@ def _state(source_dir: Path) -> str:
     import sphinx
 
     digest = hashlib.sha256(f"{__version__}\0{sphinx.__version__}\0{myst_parser.__version__}".encode())
-    for folder in (Path(source_dir), build.PACKAGE_DIR):
+    for folder in (Path(source_dir), PACKAGE_DIR):
         for path in sorted(folder.rglob("*")):
             relative = path.relative_to(folder)
             if path.is_file() and not any(part.startswith(("_", ".")) for part in relative.parts[:-1]):

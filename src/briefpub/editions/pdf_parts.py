@@ -39,6 +39,7 @@ from docutils import nodes
 from sphinx import addnodes
 
 from briefpub import __version__
+from briefpub.project.layout import code_files
 
 CACHE = "_parts"
 """The folder, in the PDF edition's output folder, where rendered parts are kept."""
@@ -130,6 +131,8 @@ def _link_across(parts: list[Part]) -> None:
             for identifier in node.get("ids", []):
                 where.setdefault(identifier, part.file)
     for part in parts:
+        contents = {id(reference) for topic in part.doctree.findall(nodes.topic)
+                    if "printed-contents" in topic["classes"] for reference in topic.findall(nodes.reference)}
         for node in part.doctree.findall(nodes.reference):
             target = node.get("refid") or (node.get("refuri", "")[1:] if node.get("refuri", "").startswith("#")
                                            else None)
@@ -138,19 +141,8 @@ def _link_across(parts: list[Part]) -> None:
             node["refuri"] = f"{where[target]}#{target}"
             node.attributes.pop("refid", None)
             node["internal"] = False
-            if _in_printed_contents(node):
+            if id(node) in contents:
                 part.contents[node["refuri"]] = target
-
-
-def _in_printed_contents(node: nodes.Node) -> bool:
-    return any(isinstance(up, nodes.topic) and "printed-contents" in up["classes"] for up in _ancestors(node))
-
-
-def _ancestors(node: nodes.Node) -> Iterator[nodes.Node]:
-    node = node.parent
-    while node is not None:
-        yield node
-        node = node.parent
 
 
 # -- rendering, part by part ---------------------------------------------------------------------
@@ -195,7 +187,7 @@ def inputs_digest(outdir: Path) -> str:
     import weasyprint
 
     digest = hashlib.sha256(f"{__version__}\0{weasyprint.__version__}\0".encode())
-    for path in sorted(Path(__file__).parent.parent.rglob("*.py")):
+    for path in code_files():
         digest.update(hashlib.sha256(path.read_bytes()).digest())
     for folder in ("_static", "_images"):
         for path in sorted((outdir / folder).rglob("*")):

@@ -85,10 +85,11 @@ def _append(pdf: pikepdf.Pdf, part: pikepdf.Pdf, document: pikepdf.Object, numbe
                 annotation.StructParent = int(annotation.StructParent) + offset
     tree = part.Root.StructTreeRoot
     own = list(tree.ParentTree.get("/Nums", Array()))
+    destinations = _names(part)
     carried = part.make_indirect(Dictionary(
         Kids=_document_element(tree).get("/K", Array()),
         Nums=Array(own[1::2]),
-        Names=Array([destination for _, destination in _names(part)]),
+        Names=Array([destination for _, destination in destinations]),
     ))
     with warnings.catch_warnings():  # named destinations are merged here, not by pikepdf
         warnings.simplefilter("ignore", pikepdf.PageCopyWarning)
@@ -102,7 +103,7 @@ def _append(pdf: pikepdf.Pdf, part: pikepdf.Pdf, document: pikepdf.Object, numbe
     document.K = Array([*(existing if isinstance(existing, Array) else [existing]), *kids])
     for key, value in zip(own[::2], copied.Nums):
         numbers.extend([int(key) + offset, value])
-    names.extend(zip((name for name, _ in _names(part)), copied.Names))
+    names.extend(zip((name for name, _ in destinations), copied.Names))
     return offset + _next_key(own)
 
 

@@ -182,11 +182,12 @@ class Pages:
 
     def last(self, element: pikepdf.Object) -> int:
         key = element.objgen
-        if key == (0, 0):  # a direct object has no identity to remember it by
-            return max([self.first(element), *(self.last(kid) for kid in elements(element))])
-        if key not in self._last:
-            self._last[key] = max([self.first(element), *(self.last(kid) for kid in elements(element))])
-        return self._last[key]
+        if key in self._last:
+            return self._last[key]
+        last = max([self.first(element), *(self.last(kid) for kid in elements(element))])
+        if key != (0, 0):  # a direct object has no identity to remember it by
+            self._last[key] = last
+        return last
 
     def joined(self, element: pikepdf.Object, fragment: pikepdf.Object) -> None:
         """``element`` took in the content of ``fragment``."""

@@ -45,6 +45,14 @@ EDITION_FONTS = "_static/fonts"
 of the shared ones, until they are published to :data:`FONTS_DIR`)."""
 FONTS_CSS = "fonts.css"
 
+PACKAGE_DIR = Path(__file__).parent.parent
+"""briefpub itself: what every edition is also made from."""
+
+
+def code_files() -> list[Path]:
+    """briefpub's own code, whose change makes stale whatever it made."""
+    return sorted(path for path in PACKAGE_DIR.rglob("*.py") if "__pycache__" not in path.parts)
+
 
 @dataclass(frozen=True)
 class Project:

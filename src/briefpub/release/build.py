@@ -29,7 +29,7 @@ from pathlib import Path
 
 from briefpub import __version__
 from briefpub.project.languages import Language
-from briefpub.project.layout import MANIFEST, Project
+from briefpub.project.layout import MANIFEST, PACKAGE_DIR, Project
 
 __all__ = ["FORMATS", "MANIFEST", "Project", "Result", "build", "run_sphinx", "extract", "explain"]
 
@@ -37,7 +37,6 @@ FORMATS = ("epub", "pdf", "html")
 """Formats briefpub can build, in the order they are built: a language's HTML
 edition comes last, so that it links its PDF and ePub with their sizes."""
 
-PACKAGE_DIR = Path(__file__).parent.parent
 """The briefpub package, its theme included: part of what every edition is made from."""
 
 
