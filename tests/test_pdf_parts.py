@@ -100,3 +100,16 @@ def test_the_joined_pdf_embeds_each_face_once_with_its_text(tmp_path):
                                       check=True).stdout.split())
     for words in ("arable fields", "a sealed floor", "One well in five"):
         assert words in printed
+
+
+def test_a_translated_title_reaches_the_running_head_only_as_a_string():
+    """The running head is a translation put into a stylesheet: whatever it holds
+    (quotes, backslashes, a closing brace, a line break) stays one CSS string."""
+    import tinycss2
+
+    from briefpub.editions.pdf_parts import css_string
+
+    hostile = 'Raport "}\\ @import url(x); \n</style>\x00 koniec'
+    tokens = [t for t in tinycss2.parse_component_value_list(css_string(hostile)) if t.type != "whitespace"]
+    assert [t.type for t in tokens] == ["string"]
+    assert tokens[0].value == hostile.replace("\x00", "\ufffd")
