@@ -71,8 +71,7 @@ def test_the_scaled_brief_repeats_every_message_and_passes_the_check(tmp_path):
     project = build_speed.scale_brief(tmp_path / "brief", 2)
     source = (project / "docs" / "index.md").read_text(encoding="utf-8")
     assert "(§1)" in source and "(§2)" in source and "(§3)" not in source
-    langs = list(publication.load(project).languages)
-    problems = checks.check(project / "locale", langs, source_dir=project / "docs")
+    problems = checks.check(project / "locale", publication.load(project), source_dir=project / "docs")
     assert [str(p) for p in problems if p.is_error] == []
     polish = store.read(project / "locale" / "pl" / "LC_MESSAGES" / "index.po")
     marked = [m for m in polish if m.id and m.id.endswith("(§2)")]

@@ -16,7 +16,7 @@ from briefpub.project.problems import ERROR, WARNING
 from conftest import BRIEF
 
 REPO = Path(__file__).resolve().parent.parent
-TERMS = terminology.load(REPO / "locale" / "terminology.toml")
+TERMS = terminology.load(REPO / "locale" / "terminology.toml", BRIEF.source.code)
 
 HEADER = """\
 # test catalog
@@ -171,12 +171,12 @@ def test_unfinished_work_is_a_warning_until_release(tmp_path, release):
 def test_a_folder_that_is_no_language_is_reported(tmp_path):
     (tmp_path / "locale" / "xx").mkdir(parents=True)
     (tmp_path / "locale" / "uk" / "LC_MESSAGES").mkdir(parents=True)
-    problems = checks.check(tmp_path / "locale", [BRIEF.get("uk")], publication=BRIEF)
+    problems = checks.check(tmp_path / "locale", BRIEF, [BRIEF.get("uk")])
     assert {p.rule for p in problems} == {"language", "missing"}
 
 
 def test_the_projects_own_catalogs_pass_the_release_check():
-    problems = checks.check(REPO / "locale", list(BRIEF.languages), release=True)
+    problems = checks.check(REPO / "locale", BRIEF, release=True)
     assert [str(p) for p in problems if p.is_error] == []
     assert [str(p) for p in problems if p.rule == "orthography"] == []
 

@@ -14,7 +14,7 @@ from conftest import BRIEF
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = (REPO / "locale" / "be" / "LC_MESSAGES" / "index.po").read_bytes()
-TERMS = terminology.load(REPO / "locale" / "terminology.toml")
+TERMS = terminology.load(REPO / "locale" / "terminology.toml", BRIEF.source.code)
 BELARUSIAN = BRIEF.get("be")
 FUZZ = settings(max_examples=150, deadline=2000, suppress_health_check=[HealthCheck.function_scoped_fixture])
 

@@ -49,5 +49,56 @@ def test_a_broken_terminology_list_is_reported_without_a_traceback(tmp_path):
     (tmp_path / "locale").mkdir()
     (tmp_path / "locale" / "terminology.toml").write_text("[[term]\nen = 1", encoding="utf-8")
     run = briefpub("glossary", "--root", str(tmp_path), cwd=tmp_path)
-    assert run.returncode == 1
-    assert "terminology.toml: not valid TOML" in run.stderr and "Traceback" not in run.stderr
+    assert run.returncode == 1 and run.stdout == ""
+    assert "locale/terminology.toml:1: error: [terminology-file] not valid TOML" in run.stderr
+    assert "Traceback" not in run.stderr
+
+
+# --- a publication written in Ukrainian ---------------------------------------------------
+
+UKRAINIAN_TERMS = """\
+[[term]]
+uk = ["Лукашенко", "Лукашенка"]
+en = "Lukashenka"
+pl = ["Łukaszenka", "Łukaszenki"]
+
+[[term]]
+uk = "ОБСЄ"
+en = "OSCE"
+
+[[term]]
+uk = "E40"
+invariant = true
+"""
+
+
+def ukrainian_source(root, terms: str = UKRAINIAN_TERMS):
+    declare(root, source="uk", langs=("uk", "en", "pl"))
+    (root / "locale").mkdir()
+    (root / "locale" / "terminology.toml").write_text(terms, encoding="utf-8")
+    return root
+
+
+def test_the_glossary_of_a_ukrainian_source_gives_the_ukrainian_forms_first(tmp_path):
+    root = ukrainian_source(tmp_path)
+    run = briefpub("glossary", "--format", "csv", "--root", str(root), cwd=root)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.splitlines() == [
+        "uk,en,pl", "Лукашенко | Лукашенка,Lukashenka,Łukaszenka | Łukaszenki", "ОБСЄ,OSCE,", "E40,E40,E40",
+    ]
+    run = briefpub("glossary", "--format", "tbx", "--root", str(root), cwd=root)
+    assert run.returncode == 0, run.stderr
+    assert '<martif type="TBX" xml:lang="uk">' in run.stdout
+    store = tbx.tbxfile.parsestring(run.stdout.encode("utf-8"), sourcelanguage="uk", targetlanguage="pl")
+    assert [[t.text for t in unit.get_source_terms()] for unit in store.units] == [
+        ["Лукашенко", "Лукашенка"], ["ОБСЄ"], ["E40"]]
+    assert [[t.text for t in unit.get_target_terms()] for unit in store.units] == [
+        ["Łukaszenka", "Łukaszenki"], [], ["E40"]]
+
+
+def test_a_term_without_the_declared_source_languages_forms_is_reported_at_its_line(tmp_path):
+    root = ukrainian_source(tmp_path, UKRAINIAN_TERMS + '\n[[term]]\nen = "Minsk"\npl = "Mińsk"\n')
+    run = briefpub("glossary", "--root", str(root), cwd=root)
+    assert run.returncode == 1 and run.stdout == "" and "Traceback" not in run.stderr
+    assert "locale/terminology.toml:14: error: [terminology-file] the term has no 'uk' forms, and 'uk' is the " \
+           "source language that docs/publication.toml declares" in run.stderr, run.stderr

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from briefpub.catalogs import store
+from briefpub.catalogs import store, terminology
+from briefpub.project import scaffold
 from conftest import briefpub, read_page
 
 
@@ -129,6 +130,17 @@ def test_a_locale_folder_of_another_language_is_named(tmp_path):
     run = briefpub("check", "--root", "x", cwd=tmp_path)
     assert run.returncode == 1
     assert "unknown language 'de': the publication is published in en, pl" in run.stdout
+
+
+def test_the_new_terminology_lists_example_is_written_in_the_publications_languages(tmp_path):
+    scaffold.write(scaffold.plan(tmp_path / "wasser", "de", ["fr", "uk"]))
+    path = tmp_path / "wasser" / "locale" / "terminology.toml"
+    assert terminology.load(path, "de") == []
+    text = path.read_text(encoding="utf-8")
+    example = text[text.index("# [[term]]"):]
+    path.write_text("".join(line.removeprefix("# ") + "\n" for line in example.splitlines()), encoding="utf-8")
+    [term] = terminology.load(path, "de")  # the example, written out, is a term of this publication's list
+    assert set(term.forms) == {"de", "fr"}
 
 
 def test_the_shipped_theme_catalogs_translate_every_label_of_the_templates():

@@ -10,10 +10,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import BRIEF
+from conftest import BRIEF, briefpub, declare
 from test_checks import REPO, TERMS, entry, po_text, run_check
 
 from briefpub.catalogs import checks, terminology
+from briefpub.project import publication
 from briefpub.project.problems import ERROR, WARNING
 
 NBSP = "\u00a0"
@@ -76,7 +77,7 @@ def test_pofilters_tests_without_its_false_positives(tmp_path, lang, msgid, msgs
 
 
 def test_the_briefs_own_catalogs_have_no_finding_at_all():
-    problems = checks.check(REPO / "locale", list(BRIEF.languages))
+    problems = checks.check(REPO / "locale", BRIEF)
     assert [str(p) for p in problems] == []
 
 
@@ -133,7 +134,7 @@ uk = ["Москва", "Москви"]
 [[term]]
 en = "Moscow Mechanism"
 uk = ["Московський механізм", "Московського механізму"]
-"""))
+"""), "en")
     uk = BRIEF.get("uk")
     assert terminology.unfollowed(terms, "Under the Moscow Mechanism.", "Відповідно до Московського механізму.", uk) == []
     assert [t.source_forms for t in terminology.unfollowed(
@@ -150,6 +151,59 @@ def test_a_term_without_forms_for_a_language_is_not_checked_in_it(tmp_path):
                           "--locale-dir", str(tmp_path / "locale")], capture_output=True, text=True)
     assert "Traceback" not in run.stderr
     assert run.stdout.count("[terminology]") == 1 and "uk/LC_MESSAGES" in run.stdout, run.stdout + run.stderr
+
+
+# --- a publication written in another language than English ----------------------------
+
+UKRAINIAN_TERMS = """\
+[[term]]
+uk = ["Лукашенко", "Лукашенка"]
+en = "Lukashenka"
+pl = ["Łukaszenka", "Łukaszenki"]
+"""
+
+
+def ukrainian_source(root: Path, terms: str = UKRAINIAN_TERMS) -> Path:
+    """A publication written in Ukrainian (its msgids are), translated into
+    English, wrongly, and Polish, rightly."""
+    declare(root, source="uk", langs=("uk", "en", "pl"))
+    (root / "docs" / "index.md").write_text("# Режим Лукашенка\n", encoding="utf-8")
+    write_terms(root, terms)
+    for lang, msgstr in (("uk", ""), ("en", "Lukashenko’s regime"), ("pl", "Reżim Łukaszenki")):
+        folder = root / "locale" / lang / "LC_MESSAGES"
+        folder.mkdir(parents=True)
+        (folder / "index.po").write_text(po_text(lang, entry("Режим Лукашенка", msgstr)), encoding="utf-8")
+    return root
+
+
+def test_the_terms_of_a_ukrainian_source_are_looked_for_in_its_msgids(tmp_path):
+    root = ukrainian_source(tmp_path)
+    run = briefpub("check", "--root", str(root), cwd=root)
+    assert "Traceback" not in run.stderr
+    terminology_lines = [line for line in run.stdout.splitlines() if "[terminology" in line]
+    assert terminology_lines == [
+        "locale/en/LC_MESSAGES/index.po:13: error: [terminology] 'Лукашенко' is rendered 'Lukashenka' in English "
+        "(a correct form missing from terminology.toml: add it there) (if this is intended, accept it for this entry with the flag '#, ignore-terminology')"
+    ], run.stdout + run.stderr
+    assert run.returncode == 1
+
+
+def test_a_term_without_the_declared_source_languages_forms_is_reported_at_its_line(tmp_path):
+    root = ukrainian_source(tmp_path, UKRAINIAN_TERMS + '\n[[term]]\nen = "Minsk"\npl = "Mińsk"\n')
+    run = briefpub("check", "--root", str(root), cwd=root)
+    assert "Traceback" not in run.stderr and run.returncode == 1
+    assert "locale/terminology.toml:6: error: [terminology-file] the term has no 'uk' forms, and 'uk' is the " \
+           "source language that docs/publication.toml declares" in run.stdout, run.stdout + run.stderr
+
+
+def test_a_builds_remembered_checks_follow_the_declared_source_language(tmp_path):
+    root = ukrainian_source(tmp_path)
+    record, english = tmp_path / "_build" / "checks" / "en.json", publication.load(root).get("en")
+    as_ukrainian = checks.remembered(record, root / "locale", english, "uk")
+    assert [(p.rule, p.line) for p in as_ukrainian if p.rule == "terminology"] == [("terminology", 13)]
+    # the same files, the English catalog now the source's: nothing remembered is reused
+    assert not [p for p in checks.remembered(record, root / "locale", english, "en") if p.rule == "terminology"]
+    assert checks.remembered(record, root / "locale", english, "uk") == as_ukrainian
 
 
 # --- flags: one finding accepted for one entry -------------------------------------------
@@ -204,7 +258,7 @@ BROKEN = [
 def test_a_malformed_terminology_file_is_reported_at_its_line(tmp_path, name, text, line, message):
     path = write_terms(tmp_path, text)
     with pytest.raises(terminology.TerminologyError) as raised:
-        terminology.load(path)
+        terminology.load(path, "en")
     assert any(p.line == line and message in p.message and p.path == path for p in raised.value.problems), \
         [str(p) for p in raised.value.problems]
 

@@ -285,7 +285,8 @@ def catalog_errors(project: build.Project, langs: list[languages.Language]) -> s
     broken = set()
     for language in langs:
         record = project.build_dir / "checks" / f"{language.code}.json"
-        problems = [p for p in checks.remembered(record, project.locale_dir, language) if p.is_error]
+        problems = [p for p in checks.remembered(record, project.locale_dir, language,
+                                                 project.publication.source.code) if p.is_error]
         for problem in problems:
             click.echo(str(problem), err=True)
         if problems:
@@ -307,8 +308,8 @@ def release_gate(project: build.Project, allow_incomplete: bool,
     incomplete = []
     for language in project.publication.languages:
         problems = [catalogs.problem(p) for p in checks.check_language(
-            catalogs.folder, language, release=True, source_dir=project.source_dir, own_source=True)
-            if p.is_error]
+            catalogs.folder, language, project.publication.source.code, release=True,
+            source_dir=project.source_dir, own_source=True) if p.is_error]
         unfinished = [p for p in problems if p.rule in checks.INCOMPLETE]
         if unfinished and allow_incomplete:
             incomplete.append(language)
@@ -576,8 +577,8 @@ def check_command(root: Path, lang: str | None, locale_dir: Path | None, source_
 
     project = _project(root)
     source_dir = source_dir or _shown(project.source_dir)
-    problems = checks.check(locale_dir or _shown(project.locale_dir), _languages(project, lang), release=release,
-                            source_dir=source_dir if source_dir.is_dir() else None, publication=project.publication)
+    problems = checks.check(locale_dir or _shown(project.locale_dir), project.publication, _languages(project, lang),
+                            release=release, source_dir=source_dir if source_dir.is_dir() else None)
     errors = sum(p.is_error for p in problems)
     if as_json:
         click.echo(json.dumps([p.as_dict() for p in problems], ensure_ascii=False, indent=2))
@@ -597,13 +598,15 @@ def check_command(root: Path, lang: str | None, locale_dir: Path | None, source_
               help="The file to write (default: the standard output).")
 def glossary_command(fmt: str, root: Path, output: Path | None) -> None:
     """Export locale/terminology.toml as a glossary for translators' tools."""
-    from briefpub.catalogs import glossary
+    from briefpub.catalogs import glossary, terminology
 
     project = _project(root)
     try:
-        text = glossary.export(project.locale_dir / "terminology.toml", fmt, project.publication)
-    except glossary.GlossaryError as error:
-        click.echo(f"briefpub: {error}", err=True)
+        text = glossary.export(_shown(project.locale_dir) / "terminology.toml", fmt, project.publication)
+    except terminology.TerminologyError as error:
+        for problem in error.problems:
+            click.echo(str(problem), err=True)
+        click.echo("briefpub: no glossary written: fix the terminology list first", err=True)
         sys.exit(1)
     if output is None:
         click.echo(text, nl=False)

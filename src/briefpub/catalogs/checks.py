@@ -10,7 +10,6 @@ publishing: untranslated and fuzzy entries become errors.
 from __future__ import annotations
 
 import functools
-import gettext
 import hashlib
 import json
 import os
@@ -28,7 +27,7 @@ from briefpub.catalogs import markup, sources, store, terminology
 from briefpub.project import languages
 from briefpub.project.config import shipped_label
 from briefpub.project.layout import code_files
-from briefpub.project.languages import Language
+from briefpub.project.languages import Language, PluralFormsError, plural_rule
 from briefpub.project.problems import ERROR, WARNING, Problem
 from briefpub.project.publication import Publication
 
@@ -83,31 +82,17 @@ def header_problems(path: Path, catalog: Catalog, language: Language, release: b
         ))
 
     plural = header.get("Plural-Forms", "")
-    match = re.fullmatch(r"\s*nplurals\s*=\s*(\d+)\s*;\s*plural\s*=\s*(.+?)\s*;?\s*", plural)
     expected = language.plural_forms
-    if not match:
-        problems.append(Problem(
-            path, line_of("Plural-Forms"), ERROR, "header",
-            f"the Plural-Forms header {plural!r} does not parse: use {expected!r}",
-        ))
+    try:
+        plural_rule(plural)
+    except PluralFormsError as error:
+        what = "the Plural-Forms header" if error.part == "header" else "the plural expression"
+        problems.append(Problem(path, line_of("Plural-Forms"), ERROR, "header",
+                                f"{what} {error.value!r} does not parse: use {expected!r}"))
     else:
-        try:
-            rule = gettext.c2py(match.group(2))
-        except (ValueError, RecursionError):
-            problems.append(Problem(
-                path, line_of("Plural-Forms"), ERROR, "header",
-                f"the plural expression {match.group(2)!r} does not parse: use {expected!r}",
-            ))
-        else:
-            wanted = re.fullmatch(r"nplurals=(\d+); plural=(.+);", expected)
-            wanted_rule = gettext.c2py(wanted.group(2))
-            if int(match.group(1)) != int(wanted.group(1)) or any(
-                rule(n) != wanted_rule(n) for n in range(0, 1000)
-            ):
-                problems.append(Problem(
-                    path, line_of("Plural-Forms"), ERROR, "header",
-                    f"Plural-Forms does not match {language.english_name}: use {expected!r}",
-                ))
+        if not language.has_plural_forms(plural):
+            problems.append(Problem(path, line_of("Plural-Forms"), ERROR, "header",
+                                    f"Plural-Forms does not match {language.english_name}: use {expected!r}"))
 
     content_type = header.get("Content-Type", "")
     if "charset=utf-8" not in content_type.lower().replace(" ", ""):
@@ -863,34 +848,37 @@ def document_problems(locale_dir: Path, language: Language, source_dir: Path) ->
     return problems
 
 
-def load_terms(path: Path) -> tuple[list[terminology.Term], list[Problem]]:
-    """The terminology list, and the problems of a malformed one (then no
-    term is checked); read once while the file stays as it is."""
+def load_terms(path: Path, source_language: str) -> tuple[list[terminology.Term], list[Problem]]:
+    """The terminology list of a publication written in ``source_language``
+    (its code), and the problems of a malformed one (then no term is
+    checked); read once while the file stays as it is."""
     try:
         stat = path.stat()
     except FileNotFoundError:
         return [], []
     except OSError as error:
         return [], [Problem(path, 0, ERROR, terminology.RULE, f"cannot read the file: {error.strerror}")]
-    terms, problems = _load_terms(path, stat.st_mtime_ns, stat.st_size)
+    terms, problems = _load_terms(path, source_language, stat.st_mtime_ns, stat.st_size)
     return list(terms), list(problems)
 
 
 @lru_cache(maxsize=8)
-def _load_terms(path: Path, mtime_ns: int, size: int) -> tuple[tuple[terminology.Term, ...], tuple[Problem, ...]]:
+def _load_terms(path: Path, source_language: str, mtime_ns: int,
+                size: int) -> tuple[tuple[terminology.Term, ...], tuple[Problem, ...]]:
     try:
-        return tuple(terminology.load(path)), ()
+        return tuple(terminology.load(path, source_language)), ()
     except terminology.TerminologyError as error:
         return (), tuple(error.problems)
 
 
-def check_language(locale_dir: Path, language: Language, release: bool = False,
+def check_language(locale_dir: Path, language: Language, source_language: str, release: bool = False,
                    source_dir: Path | None = None, own_source: bool | None = None) -> list[Problem]:
-    """Every problem in one language's catalogs (and, given the source
-    folder, catalogs and documents that do not match; given the project's
-    own source, every message of it that a catalog lacks)."""
+    """Every problem in one language's catalogs of a publication written in
+    ``source_language`` (the code its declaration gives), and, given the
+    source folder, catalogs and documents that do not match; given the
+    project's own source, every message of it that a catalog lacks."""
     locale_dir = Path(locale_dir)
-    terms, problems = _terminology(locale_dir)
+    terms, problems = _terminology(locale_dir, source_language)
     paths, refused = store.scan(locale_dir, language)
     problems += refused
     if not paths:
@@ -919,13 +907,14 @@ def check_language(locale_dir: Path, language: Language, release: bool = False,
     return problems
 
 
-def remembered(record: Path, locale_dir: Path, language: Language) -> list[Problem]:
+def remembered(record: Path, locale_dir: Path, language: Language, source_language: str) -> list[Problem]:
     """:func:`check_language` as a build asks it, remembered in ``record``
     while nothing it reads changes — the language's catalogs, the
-    terminology list, the language's facts, briefpub itself — as ``make``
-    tells a change: by a file's size and modification time.  A rebuild
-    after one language's catalog changed checks that language alone."""
-    key = _inputs_key(locale_dir, language)
+    terminology list, the language's facts and the publication's source
+    language, briefpub itself — as ``make`` tells a change of a file: by
+    its size and modification time.  A rebuild after one language's
+    catalog changed checks that language alone."""
+    key = _inputs_key(locale_dir, language, source_language)
     try:
         known = json.loads(record.read_text(encoding="utf-8"))
         if known["key"] == key:
@@ -933,7 +922,7 @@ def remembered(record: Path, locale_dir: Path, language: Language) -> list[Probl
                     for p in known["problems"]]
     except (OSError, ValueError, KeyError, TypeError):
         pass
-    problems = check_language(locale_dir, language)
+    problems = check_language(locale_dir, language, source_language)
     try:
         record.parent.mkdir(parents=True, exist_ok=True)
         record.write_text(json.dumps({"key": key, "problems": [p.as_dict() for p in problems]}), encoding="utf-8")
@@ -942,8 +931,8 @@ def remembered(record: Path, locale_dir: Path, language: Language) -> list[Probl
     return problems
 
 
-def _inputs_key(locale_dir: Path, language: Language) -> str:
-    digest = hashlib.sha256(repr(language).encode())
+def _inputs_key(locale_dir: Path, language: Language, source_language: str) -> str:
+    digest = hashlib.sha256(f"{language!r}\0{source_language}\0".encode())
     files = [locale_dir / TERMINOLOGY, *_files_below(locale_dir / language.code), *code_files()]
     for path in files:
         try:
@@ -962,7 +951,7 @@ def _files_below(folder: Path) -> list[Path]:
     return found
 
 
-def _terminology(locale_dir: Path) -> tuple[list[terminology.Term], list[Problem]]:
+def _terminology(locale_dir: Path, source_language: str) -> tuple[list[terminology.Term], list[Problem]]:
     """The terminology list, if there is one that may be read."""
     path = locale_dir / TERMINOLOGY
     if not path.exists() and not path.is_symlink():
@@ -972,15 +961,16 @@ def _terminology(locale_dir: Path) -> tuple[list[terminology.Term], list[Problem
         store.read_bytes(path)
     except store.Refused as refused:
         return [], [refused.problem()]
-    return load_terms(path)
+    return load_terms(path, source_language)
 
 
-def check(locale_dir: Path, langs: list[Language], release: bool = False,
-          source_dir: Path | None = None, publication: Publication | None = None) -> list[Problem]:
-    """Every problem under ``locale_dir`` for ``langs`` (and, given the
-    publication, folders under it that are none of its languages); one in a
-    file all languages share (the terminology list) is reported once."""
-    problems = language_dirs(locale_dir, publication)[1] if publication is not None else []
-    for language in langs:
-        problems.extend(check_language(locale_dir, language, release, source_dir))
+def check(locale_dir: Path, publication: Publication, langs: list[Language] | None = None, release: bool = False,
+          source_dir: Path | None = None) -> list[Problem]:
+    """Every problem under ``locale_dir`` for ``langs`` (by default every
+    language of ``publication``), and folders under it that are none of the
+    publication's languages; one in a file all languages share (the
+    terminology list) is reported once."""
+    problems = language_dirs(locale_dir, publication)[1]
+    for language in publication.languages if langs is None else langs:
+        problems.extend(check_language(locale_dir, language, publication.source.code, release, source_dir))
     return list(dict.fromkeys(problems))

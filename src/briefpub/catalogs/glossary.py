@@ -6,52 +6,38 @@ too.  Each term of the list becomes one concept (``termEntry``) with one
 language section (``langSet``) per language, holding every form the list
 gives for that language; an invariant term is written the same in every
 language.  The CSV export has one row per term and one column per language,
-the forms of a cell separated by `` | ``.
+the forms of a cell separated by `` | ``.  The source language comes first in
+both, as the publication declares it; the list is read as the checks read it
+(:func:`briefpub.catalogs.terminology.load`), so a malformed one is reported
+with its lines.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import tomllib
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
+from briefpub.catalogs import terminology
 from briefpub.project.publication import Publication
 
 FORMATS = ("tbx", "csv")
 FORM_SEPARATOR = " | "
 
-_NOT_LANGUAGES = {"match", "invariant", "note"}
-
-
-class GlossaryError(ValueError):
-    """The terminology list cannot be read."""
-
 
 def terms(path: Path, publication: Publication) -> list[dict[str, list[str]]]:
     """Every term of the list: its forms per language code of the
-    publication, the source's first (the list's ``en`` key holds them)."""
-    try:
-        with open(path, "rb") as handle:
-            data = tomllib.load(handle)
-    except OSError as error:
-        raise GlossaryError(f"{path}: cannot read the terminology list ({error.strerror})") from None
-    except tomllib.TOMLDecodeError as error:
-        raise GlossaryError(f"{path}: not valid TOML ({error})") from None
+    publication, the source language's first (an invariant term's dictionary
+    form in every language); raises
+    :class:`~briefpub.catalogs.terminology.TerminologyError` for a malformed list."""
+    source = publication.source.code
     found = []
-    for number, entry in enumerate(data.get("term", []), start=1):
-        english = entry.get("en")
-        english = [english] if isinstance(english, str) else list(english or [])
-        if not english:
-            raise GlossaryError(f"{path}: term {number} has no English form (en = [\"…\"])")
-        source = publication.source.code
-        forms = {source: english}
-        for code in publication.codes:
-            if code == source:
-                continue
-            value = english[:1] if entry.get("invariant") else entry.get(code, [])
-            forms[code] = [value] if isinstance(value, str) else list(value)
+    for term in terminology.load(path, source):
+        forms = {source: list(term.source_forms)}
+        for language in publication.targets:
+            forms[language.code] = list(term.source_forms[:1] if term.invariant
+                                        else term.forms.get(language.code, ()))
         found.append(forms)
     return found
 
@@ -88,12 +74,13 @@ def csv_text(entries: list[dict[str, list[str]]], publication: Publication) -> s
     codes = [publication.source.code] + [language.code for language in publication.targets]
     writer.writerow(codes)
     for forms in entries:
-        writer.writerow([FORM_SEPARATOR.join(forms.get(code, [])) for code in codes])
+        writer.writerow([FORM_SEPARATOR.join(forms[code]) for code in codes])
     return buffer.getvalue()
 
 
 def export(path: Path, fmt: str, publication: Publication) -> str:
-    """The terminology list at ``path`` as a glossary in ``fmt`` (tbx or csv)."""
+    """The terminology list at ``path`` as a glossary in ``fmt`` (tbx or csv);
+    :class:`~briefpub.catalogs.terminology.TerminologyError` for a malformed list."""
     entries = terms(path, publication)
     if fmt == "csv":
         return csv_text(entries, publication)

@@ -564,7 +564,7 @@ def header_for(language: Language, fields: dict[str, str], template: dict[str, s
     fill("MIME-Version", "1.0")
     fill("Content-Type", "text/plain; charset=UTF-8")
     fill("Content-Transfer-Encoding", "8bit")
-    if "".join(fields.get("Plural-Forms", "").split()) != "".join(language.plural_forms.split()):
+    if not language.has_plural_forms(fields.get("Plural-Forms", "")):
         fields["Plural-Forms"] = language.plural_forms
     fill("X-Poedit-Basepath", POEDIT_BASEPATH)
     fill("X-Poedit-SearchPath-0", "docs")

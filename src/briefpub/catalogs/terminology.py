@@ -2,11 +2,14 @@
 terms with the forms in which each language writes them.
 
 Translators read the file; this module lets the checks and tests hold every
-catalog to it.  Slavic languages decline names, so a term lists every form a
-language accepts (``uk = ["Лукашенко", "Лукашенка", …]``, the dictionary form
-first), and a translation follows the term when one of those forms occurs in
-it as whole words: a wrong form (``Łukaszenko`` for ``Łukaszenka``) is caught.
-A language without forms for a term is simply not checked for it.
+catalog to it.  Each term gives the forms in which the publication's source
+language (``source-language`` in ``docs/publication.toml``) writes it, looked
+for in the msgids, and the forms of the languages it is translated into.
+Slavic languages decline names, so a term lists every form a language accepts
+(``uk = ["Лукашенко", "Лукашенка", …]``, the dictionary form first), and a
+translation follows the term when one of those forms occurs in it as whole
+words: a wrong form (``Łukaszenko`` for ``Łukaszenka``) is caught.  A language
+without forms for a term is simply not checked for it.
 
 A file that cannot be read, or says something this module does not know, is
 reported as :class:`~briefpub.project.problems.Problem` values with its line
@@ -22,9 +25,6 @@ from functools import cached_property
 from pathlib import Path
 
 from briefpub.project.problems import ERROR, Problem
-
-SOURCE = "en"
-"""The language whose forms are looked for in the msgids."""
 
 RULE = "terminology-file"
 
@@ -54,22 +54,20 @@ def _alternatives(forms) -> str:
 class Term:
     forms: dict[str, tuple[str, ...]]
     """Per language code, the accepted forms; the first is the dictionary form."""
+    source: str
+    """The code of the publication's source language, whose forms are looked
+    for in the msgids."""
     patterns: dict[str, str] = field(default_factory=dict)
     """Per language code, an optional regular expression that a whole accepted
     form matches, for paradigms too long to list."""
     invariant: bool = False
     """Written the same in every language (its source forms everywhere)."""
-    source: str = SOURCE
     line: int = 0
     """Where the term starts in its file."""
 
     @property
     def source_forms(self) -> tuple[str, ...]:
         return self.forms[self.source]
-
-    @property
-    def en(self) -> tuple[str, ...]:
-        return self.source_forms
 
     def covers(self, code: str) -> bool:
         """Whether the term says how ``code`` writes it."""
@@ -184,10 +182,10 @@ class Index:
 
     def unfollowed(self, msgid: str, msgstr: str, language) -> list[Term]:
         """Terms that occur in ``msgid`` but none of whose accepted forms is
-        in ``msgstr``; terms without forms for ``language`` are not checked."""
-        if language.code == SOURCE:
-            return []
-        terms = [term for term in self.in_source(msgid) if term.covers(language.code)]
+        in ``msgstr``; terms without forms for ``language`` are not checked,
+        nor is the source language, which the msgids are written in."""
+        terms = [term for term in self.in_source(msgid)
+                 if language.code != term.source and term.covers(language.code)]
         words = set(_WORD.findall(msgstr)) if terms else set()
         return [term for term in terms if not term.followed_by(msgstr, language, words)]
 
@@ -262,9 +260,10 @@ def _forms(value) -> tuple[str, ...] | None:
     return tuple(value)
 
 
-def load(path: Path, source: str = SOURCE) -> list[Term]:
-    """Read the terminology list; raise :class:`TerminologyError` with every
-    problem (file, line, what to do) when it is malformed."""
+def load(path: Path, source: str) -> list[Term]:
+    """Read the terminology list of a publication whose source language is
+    ``source`` (a code); raise :class:`TerminologyError` with every problem
+    (file, line, what to do) when it is malformed."""
     path = Path(path)
     try:
         text = path.read_bytes().decode("utf-8")
@@ -332,8 +331,8 @@ def _term(entry: dict, source: str, start: int, line_of, problem) -> Term | None
         if key in _OPTIONS:
             continue
         if not _is_language(key):
-            report(key, f"unknown key {key!r}: a term has language codes ({source} for the "
-                        "source, uk, pl, …), 'invariant' and 'match'")
+            report(key, f"unknown key {key!r}: a term has language codes ({source} for the source's "
+                        "forms, the translations' codes for theirs), 'invariant' and 'match'")
             continue
         found = _forms(value)
         if found is None:
@@ -342,7 +341,8 @@ def _term(entry: dict, source: str, start: int, line_of, problem) -> Term | None
         else:
             forms[key] = found
     if source not in entry:
-        report(source, f"the term has no {source!r} forms: say how the source writes it "
+        report(source, f"the term has no {source!r} forms, and {source!r} is the source language that "
+                       f"docs/publication.toml declares: say how the source writes the term "
                        f"({source} = [\"…\"])")
     match = entry.get("match", {})
     if not isinstance(match, dict):

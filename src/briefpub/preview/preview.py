@@ -315,7 +315,7 @@ class Rebuilder:
         then the page keeps the last good build and shows those errors.
         Every other finding is listed over the new page."""
         started = time.perf_counter()
-        problems = checks.check_language(self.project.locale_dir, self.language)
+        problems = checks.check_language(self.project.locale_dir, self.language, self.project.publication.source.code)
         blocking = [shown(p, self.project.root) for p in problems if p.is_error and p.rule in BLOCKING]
         findings = [shown(p, self.project.root) for p in problems if not (p.is_error and p.rule in BLOCKING)]
         if blocking:

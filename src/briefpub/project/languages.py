@@ -19,9 +19,10 @@ publication is in.
 
 from __future__ import annotations
 
+import gettext
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from functools import cache, cached_property
 from typing import Any
@@ -137,6 +138,18 @@ class Language:
         plural = get_plural(self.code)
         return f"nplurals={plural.num_plurals}; plural={plural.plural_expr};"
 
+    def has_plural_forms(self, value: str) -> bool:
+        """Whether a ``Plural-Forms`` header value says what the language's
+        does, however it is written: Babel has written the same rule in
+        more than one way (``n == 1 ? 0 : …`` and ``(n==1 ? 0 : …)``), and a
+        catalog written by another version or tool is not wrong for that."""
+        try:
+            count, rule = plural_rule(value)
+        except ValueError:
+            return False
+        wanted_count, wanted = plural_rule(self.plural_forms)
+        return count == wanted_count and all(rule(n) == wanted(n) for n in range(1000))
+
     @property
     def letters(self) -> frozenset[str]:
         """The letters of the language's alphabet (CLDR's exemplar characters,
@@ -160,6 +173,31 @@ class Language:
 
     def __str__(self) -> str:
         return self.code
+
+
+_PLURAL_FORMS = re.compile(r"\s*nplurals\s*=\s*(\d+)\s*;\s*plural\s*=\s*(.+?)\s*;?\s*")
+
+
+class PluralFormsError(ValueError):
+    """A ``Plural-Forms`` value that does not parse; ``part`` says which part:
+    ``header`` (the ``nplurals=…; plural=…;`` frame) or ``expression``."""
+
+    def __init__(self, part: str, value: str):
+        self.part, self.value = part, value
+        super().__init__(f"the {part} {value!r} does not parse")
+
+
+@cache
+def plural_rule(value: str) -> tuple[int, Callable[[int], int]]:
+    """The number of forms and the rule (a count to its form) of a
+    ``Plural-Forms`` value, as gettext reads it; raise :class:`PluralFormsError`."""
+    match = _PLURAL_FORMS.fullmatch(value)
+    if not match:
+        raise PluralFormsError("header", value)
+    try:
+        return int(match.group(1)), gettext.c2py(match.group(2))
+    except (ValueError, RecursionError):
+        raise PluralFormsError("expression", match.group(2)) from None
 
 
 def known(code: str) -> bool:

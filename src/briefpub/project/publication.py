@@ -473,7 +473,7 @@ def parse(root: Path, text: str, path: Path | None = None) -> Publication:
                                                             "the language the publication is written in")
     codes = data.get("languages", [])
     if not isinstance(codes, list) or not all(isinstance(code, str) for code in codes):
-        raise reader.error("languages", 'must be a list of language codes: languages = ["uk", "pl"]')
+        raise reader.error("languages", 'must be a list of language codes: languages = ["de", "fr"]')
     if source_code not in codes:
         codes = [source_code, *codes]
     duplicates = sorted({code for code in codes if codes.count(code) > 1})

@@ -108,15 +108,21 @@ Write the text here, in Markdown ([MyST](https://myst-parser.readthedocs.io/)).
 """
 
 
-TERMINOLOGY = '''\
+def terminology(plan: Plan) -> str:
+    """An empty terminology list whose example is in the publication's languages."""
+    target = "".join(f'# {code} = ["its dictionary form", "another of its forms"]\n' for code in plan.targets[:1])
+    return f'''\
 # Names and terms with their rendering in each language; `briefpub check`
-# holds every catalog to them.  For example:
+# holds every catalog to them.  A term gives the forms in which the source
+# language ({plan.source}) writes it and the forms each translation may use,
+# the dictionary form first; a long paradigm may be given as a regular
+# expression that whole forms match (match.<code> = "…"), and a term written
+# the same in every language as invariant = true.  For example:
 #
 # [[term]]
-# en = ["Lukashenka"]
-# uk = "Лукашенко"
-# match.uk = "Лукашенк\\\\w*"      # a pattern its inflected forms match
-'''
+# {plan.source} = ["the term as the source writes it"]
+{target}'''
+
 
 GITIGNORE = """\
 # made by briefpub: never committed
@@ -228,7 +234,7 @@ def write(plan: Plan) -> list[Path]:
         DECLARATION: declaration(plan),
         Path(SOURCE_DIR) / "conf.py": CONF,
         Path(SOURCE_DIR) / "index.md": index(plan),
-        Path(LOCALE_DIR) / "terminology.toml": TERMINOLOGY,
+        Path(LOCALE_DIR) / "terminology.toml": terminology(plan),
         Path(".gitignore"): GITIGNORE,
         Path("Makefile"): MAKEFILE.format(name=plan.name, source=plan.source,
                                           example=",".join((plan.source, *plan.targets)[:2])),
