@@ -109,12 +109,14 @@ def tree_rss(root_pid: int) -> int:
     return total
 
 
-def run(commands: list[list[str]], cwd: Path) -> tuple[float, int]:
-    """Run commands one after the other; their time and the peak memory of any."""
+def run(commands: list[list[str]], cwd: Path, by_program: dict[str, float] | None = None) -> tuple[float, int]:
+    """Run commands one after the other; their time and the peak memory of
+    any (and, given ``by_program``, each program's share of the time in it)."""
     env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "CI": "1"}
     peak = 0
     started = time.perf_counter()
     for command in commands:
+        began = time.perf_counter()
         process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         done = threading.Event()
 
@@ -131,6 +133,9 @@ def run(commands: list[list[str]], cwd: Path) -> tuple[float, int]:
         sampler.join()
         if process.returncode != 0:
             raise SystemExit(f"failed: {' '.join(command)}\n{errors.decode()[-2000:]}")
+        if by_program is not None:
+            program = Path(command[0]).name
+            by_program[program] = by_program.get(program, 0.0) + time.perf_counter() - began
     return time.perf_counter() - started, peak
 
 

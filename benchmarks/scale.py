@@ -127,7 +127,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="briefpub-scale-") as folder:
         project = generate(args.keep or Path(folder) / "report", args.chapters)
         briefpub = [str(BIN / "briefpub"), "build"]
-        figures = {"plain sphinx-build": run(plain_commands(project), project)}
+        programs: dict[str, float] = {}
+        figures = {"plain sphinx-build": run(plain_commands(project), project, programs)}
         shutil.rmtree(project / "_build", ignore_errors=True)
         figures["briefpub cold"] = run([briefpub], project)
         change_one_entry(project, chapter=min(7, args.chapters))
@@ -142,6 +143,11 @@ def main() -> None:
         elif name.startswith("rebuild"):
             ratio = f"   {seconds / cold:5.3f} × its cold build (target ≤ 0.1)"
         print(f"  {name:<20} {seconds:8.2f} s   peak {peak / 2**20:6.0f} MiB{ratio}")
+    cores = os.cpu_count() or 1
+    print("\nplain's time by program: " + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in programs.items()))
+    print(f"the floor on {cores} cores: plain's WeasyPrint alone, spread over every core, is "
+          f"{programs.get('weasyprint', 0) / cores / plain:5.3f} × plain — before any source is read, and "
+          "with no PDF/UA tagging")
     ours = max(peak for name, (_, peak) in figures.items() if not name.startswith("plain"))
     print(f"\npeak memory of briefpub: {ours / 2**30:.2f} GiB (limit 1.5); "
           f"of any run: {max(peak for _, peak in figures.values()) / 2**30:.2f} GiB")

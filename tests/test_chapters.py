@@ -360,7 +360,7 @@ def test_each_footnote_and_its_reference_point_at_each_other(report):
     assert len(with_label_1) == 3 and len({e.attrs["id"] for e in with_label_1}) == 3
 
 
-CONTENTS_LINE = re.compile(r"^\s*(\S.*?)\s*\.{3,}\s*(\d+)\s*$")
+CONTENTS_LINE = re.compile(r"^\s*(\S.*?)\s*(?:\.\s*){3,}(\d+)\s*$")
 
 
 @pytest.mark.parametrize("code", CODES)

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 from urllib.request import url2pathname
 
 from collections.abc import Iterator
@@ -80,6 +80,44 @@ def build_only_fetcher(root: Path, refused: list[str]):
             raise ValueError(f"refused to fetch {url}: an edition may only use the files of its own build")
 
     return BuildOnlyFetcher(allowed_protocols=("file", "data"))
+
+
+class Stylesheets:
+    """The stylesheets the PDF's pages link, parsed once for all of them.
+
+    WeasyPrint parses the stylesheets of a page each time it renders one: a
+    PDF in forty parts would parse the same four files forty times, a sixth
+    of its rendering.  So each page is loaded with its stylesheet links taken
+    out, and the sheets, parsed at their first use, are given to WeasyPrint
+    instead, in the page's order (as the reader's stylesheets: with no author
+    sheet left, the cascade among them is the same).
+    """
+
+    def __init__(self, weasyprint, fonts, fetcher):
+        self.weasyprint, self.fonts, self.fetcher = weasyprint, fonts, fetcher
+        self.parsed: dict[str, object] = {}
+
+    def load(self, path: Path) -> tuple[object, list]:
+        """The page at ``path`` without its stylesheet links, and its stylesheets."""
+        from weasyprint.css.media_queries import evaluate_media_query
+
+        html = self.weasyprint.HTML(filename=path, url_fetcher=self.fetcher)
+        sheets = []
+        for parent in html.etree_element.iter():
+            for link in [child for child in parent if child.tag == "link"]:
+                rel = link.get("rel", "").lower().split()
+                if "stylesheet" not in rel or "alternate" in rel or not link.get("href"):
+                    continue
+                parent.remove(link)
+                media = [medium.strip() for medium in (link.get("media", "").strip() or "all").split(",")]
+                if evaluate_media_query(media, "print"):
+                    sheets.append(self.parse(urljoin(html.base_url, link.get("href"))))
+        return html, sheets
+
+    def parse(self, url: str):
+        if url not in self.parsed:
+            self.parsed[url] = self.weasyprint.CSS(url=url, url_fetcher=self.fetcher, font_config=self.fonts)
+        return self.parsed[url]
 
 
 def with_documents(tree: nodes.document, root: str) -> Iterator[tuple[nodes.Element, str]]:
@@ -216,7 +254,13 @@ class PdfBuilder(SingleFileHTMLBuilder):
         return super().get_output_path(page_name)
 
     def get_doc_context(self, docname: str, body: str, metatags: str) -> dict:
-        context = super().get_doc_context(docname, body, metatags)
+        """The context of the single page (or of a part), without the
+        single-page builder's table of contents of the whole publication,
+        which the printed page does not show (and each part would compute
+        again); the printed contents is in the page itself."""
+        context = {"parents": [], "prev": None, "next": None, "docstitle": None, "title": self.config.html_title,
+                   "meta": None, "body": body, "metatags": metatags, "rellinks": [], "sourcename": "",
+                   "toc": "", "display_toc": False}
         part = self.writing
         context["pdf_part"] = {"first": part is None or part.first, "last": part is None or part.last}
         return context
@@ -235,15 +279,17 @@ class PdfBuilder(SingleFileHTMLBuilder):
         refused: list[str] = []
         fonts = FontConfiguration()
         fetcher = build_only_fetcher(outdir, refused)
+        stylesheets = Stylesheets(weasyprint, fonts, fetcher)
         identifier = hashlib.sha256(self.config.epub_uid.encode()).hexdigest()[:32].encode()
         options = {"pdf_variant": "pdf/ua-1", "pdf_identifier": identifier, "finisher": pdfua.describe_links}
         partial = self.pdf_path.with_suffix(".pdf.part")
         logger.info(__("rendering %s..."), self.pdf_path.name)
 
         def render(html: Path, stylesheet: str, target: Path) -> tuple[int, dict, list]:
-            sheets = [weasyprint.CSS(string=stylesheet, font_config=fonts)] if stylesheet else []
-            document = weasyprint.HTML(filename=html, url_fetcher=fetcher).render(
-                font_config=fonts, stylesheets=sheets)
+            page, sheets = stylesheets.load(html)
+            if stylesheet:
+                sheets.append(weasyprint.CSS(string=stylesheet, font_config=fonts))
+            document = page.render(font_config=fonts, stylesheets=sheets)
             check_refused(refused)
             document.write_pdf(target, **options)
             if len(self.parts) > 1:

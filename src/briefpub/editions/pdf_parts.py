@@ -157,6 +157,10 @@ class Rendered:
     """Every bookmark of the part in order: level, label, page (0-based, within the part)."""
 
 
+LEADER = r'leader(". \2003")'
+"""The printed contents' leader, as the theme's print.css sets it."""
+
+
 def css_string(text: str) -> str:
     """``text`` as a CSS string."""
     return '"' + "".join(c if c not in '"\\\n' and c.isprintable() else f"\\{ord(c):x} " for c in text) + '"'
@@ -177,7 +181,7 @@ def part_stylesheet(first_page: int, running_head: str | None, page_numbers: dic
         rules.append("section.chapter { break-before: auto !important; page-break-before: auto !important; }")
     for href, number in sorted(page_numbers.items()):
         rules.append(f'.printed-contents a[href={css_string(href)}]::after '
-                     f'{{ content: leader(dotted) " {number}" !important; }}')
+                     f'{{ content: {LEADER} " {number}" !important; }}')
     return "\n".join(rules) + "\n"
 
 
