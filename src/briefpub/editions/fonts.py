@@ -19,6 +19,7 @@ import hashlib
 import importlib
 import io
 import json
+import os
 import re
 from dataclasses import dataclass
 from functools import cache, cached_property
@@ -312,45 +313,35 @@ def write_subset(face: Face, text: str, target: Path, flavor: str | None) -> Pat
     buffer = io.BytesIO()
     font.save(buffer, reorderTables=False)
     data = buffer.getvalue()
-    if not target.is_file() or target.read_bytes() != data:
-        partial = target.with_name(f".{target.name}.part")
-        partial.write_bytes(data)
-        partial.replace(target)
+    _write_if_changed(target, data)
     return target
 
 
-def write_subsets(faces: tuple[Face, ...], text: str, folder: Path, flavor: str | None,
-                  record: Path | None = None) -> list[Path]:
-    """The subsets of ``faces`` for ``text`` in ``folder``.  With a ``record``
-    (a JSON file of what each subset was made from: the face's file, the
-    text, the flavour, and the subset's own digest), a subset whose inputs
-    and bytes are unchanged is not made again."""
+def _write_if_changed(target: Path, data: bytes) -> None:
+    """Write ``data`` to ``target`` in one step (editions of several languages
+    may write the same file at once), unless it already holds them."""
+    if not target.is_file() or target.read_bytes() != data:
+        partial = target.with_name(f".{target.name}.{os.getpid()}.part")
+        partial.write_bytes(data)
+        partial.replace(target)
+
+
+def write_subsets(faces: tuple[Face, ...], text: str, folder: Path, flavor: str | None, cache: Path) -> list[Path]:
+    """The subsets of ``faces`` for ``text`` in ``folder``.  Each subset is
+    made once and kept in ``cache`` by what it is made from (the face's file,
+    the characters, the flavour): the editions that need the same one — the
+    HTML editions of every language share theirs — and the builds after a
+    change that brought no new character copy it instead of making it again."""
     folder.mkdir(parents=True, exist_ok=True)
-    made = _read_record(record)
+    cache.mkdir(parents=True, exist_ok=True)
     written = []
     for face in faces:
         target = folder / file_name(face, flavor)
         stat = face.path.stat()
-        key = hashlib.sha256(f"{face.path}\0{stat.st_size}\0{stat.st_mtime_ns}\0{flavor}\0{text}".encode()).hexdigest()
-        known = made.get(target.name, {})
-        if not (known.get("from") == key and target.is_file() and known.get("digest") == _digest(target)):
-            write_subset(face, text, target, flavor)
-            made[target.name] = {"from": key, "digest": _digest(target)}
+        key = hashlib.sha256(f"{face.path}\0{stat.st_size}\0{stat.st_mtime_ns}\0{flavor}\0{text}".encode())
+        kept = cache / f"{key.hexdigest()[:32]}-{target.name}"
+        if not kept.is_file():
+            write_subset(face, text, kept, flavor)
+        _write_if_changed(target, kept.read_bytes())
         written.append(target)
-    if record is not None:
-        record.parent.mkdir(parents=True, exist_ok=True)
-        record.write_text(json.dumps(made, sort_keys=True), encoding="utf-8")
     return written
-
-
-def _read_record(record: Path | None) -> dict:
-    try:
-        made = json.loads(record.read_text(encoding="utf-8")) if record is not None else {}
-    except (OSError, ValueError):
-        return {}
-    return made if isinstance(made, dict) else {}
-
-
-def _digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-

@@ -285,12 +285,16 @@ class PdfBuilder(SingleFileHTMLBuilder):
         partial = self.pdf_path.with_suffix(".pdf.part")
         logger.info(__("rendering %s..."), self.pdf_path.name)
 
-        def render(html: Path, stylesheet: str, target: Path) -> tuple[int, dict, list]:
+        def render(html: Path, stylesheet: str, target: Path | None) -> tuple[int, dict, list]:
+            """Render ``html`` into ``target``: its pages, anchors and bookmarks
+            (without a target, it is only laid out: its pages)."""
             page, sheets = stylesheets.load(html)
             if stylesheet:
                 sheets.append(weasyprint.CSS(string=stylesheet, font_config=fonts))
             document = page.render(font_config=fonts, stylesheets=sheets)
             check_refused(refused)
+            if target is None:
+                return len(document.pages), {}, []
             document.write_pdf(target, **options)
             if len(self.parts) > 1:
                 pdfjoin.prepare(target, outdir)

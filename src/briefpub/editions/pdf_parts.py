@@ -205,7 +205,7 @@ class PartRenderer:
     """Renders parts with WeasyPrint, or takes them from the last build's
     renderings when nothing they are made from changed."""
 
-    def __init__(self, outdir: Path, render: Callable[[Path, str, Path], tuple[int, dict, list]]):
+    def __init__(self, outdir: Path, render: Callable[[Path, str, Path | None], tuple[int, dict, list]]):
         self.outdir = outdir
         self.folder = outdir / CACHE
         self.folder.mkdir(exist_ok=True)
@@ -213,10 +213,14 @@ class PartRenderer:
         self._render = render
         self.rendered = 0
 
-    def __call__(self, part: Part, stylesheet: str) -> Rendered:
+    def _files(self, part: Part, stylesheet: str) -> tuple[Path, Path]:
+        """Where the rendering of ``part`` with ``stylesheet`` is kept: its PDF and its facts."""
         html = (self.outdir / part.file).read_bytes()
         key = hashlib.sha256(f"{self.salt}\0{stylesheet}\0".encode() + html).hexdigest()[:40]
-        pdf, facts = self.folder / f"{key}.pdf", self.folder / f"{key}.json"
+        return self.folder / f"{key}.pdf", self.folder / f"{key}.json"
+
+    def __call__(self, part: Part, stylesheet: str) -> Rendered:
+        pdf, facts = self._files(part, stylesheet)
         try:
             known = json.loads(facts.read_text(encoding="utf-8"))
             if pdf.is_file():
@@ -230,6 +234,18 @@ class PartRenderer:
         self.rendered += 1
         return Rendered(pdf, pages, anchors, bookmarks)
 
+    def pages(self, part: Part, stylesheet: str) -> int:
+        """How many pages ``part`` takes: its rendering's, or, when it has
+        none yet, its layout's (nothing is written)."""
+        pdf, facts = self._files(part, stylesheet)
+        try:
+            if pdf.is_file():
+                return json.loads(facts.read_text(encoding="utf-8"))["pages"]
+        except (OSError, ValueError, KeyError):
+            pass
+        pages, _, _ = self._render(self.outdir / part.file, stylesheet, None)
+        return pages
+
     def forget_others(self, renderings: list[Rendered]) -> None:
         """Keep only the renderings of the parts as they are now (and the contents' page numbers)."""
         kept = {self.folder / NUMBERS} | {path for r in renderings for path in (r.pdf, r.pdf.with_suffix(".json"))}
@@ -242,27 +258,38 @@ def render_parts(parts: list[Part], running_head: str, renderer: PartRenderer) -
     """Render every part where it falls in the book.  The front matter's
     contents needs the chapters' page numbers, and the chapters' first pages
     depend on the front matter's length: the front matter is rendered with
-    the numbers of the last build (or none), then again if they changed."""
+    the numbers of the last build, then again if they changed.  A first
+    build knows no numbers: its front matter is only laid out, to learn
+    where the chapters begin, and rendered once they are known."""
     contents = {href: target for part in parts for href, target in part.contents.items()}
     numbers = _previous_numbers(renderer, contents)
+    front: Rendered | None = None
     for _ in range(3):
-        renderings = [renderer(parts[0], part_stylesheet(1, None, numbers))]
-        page = 1 + renderings[0].pages
+        stylesheet = part_stylesheet(1, None, numbers)
+        if contents and not numbers:
+            front, front_pages = None, renderer.pages(parts[0], stylesheet)
+        else:
+            front = renderer(parts[0], stylesheet)
+            front_pages = front.pages
+        page = 1 + front_pages
+        chapters = []
         for part in parts[1:]:
-            renderings.append(renderer(part, part_stylesheet(page, running_head, {})))
-            page += renderings[-1].pages
-        found = _page_numbers(renderings, contents, renderings[0].pages)
-        if found == numbers:
+            chapters.append(renderer(part, part_stylesheet(page, running_head, {})))
+            page += chapters[-1].pages
+        found = _page_numbers(chapters, contents, front_pages)
+        if front is not None and found == numbers:
             break
         numbers = found
         _remember_numbers(renderer, numbers)
-    return renderings
+    if front is None:  # no entry of the contents found its chapter: rendered without numbers
+        front = renderer(parts[0], part_stylesheet(1, None, numbers))
+    return [front, *chapters]
 
 
-def _page_numbers(renderings: list[Rendered], contents: dict[str, str], front_pages: int) -> dict[str, int]:
+def _page_numbers(chapters: list[Rendered], contents: dict[str, str], front_pages: int) -> dict[str, int]:
     numbers, first = {}, 1 + front_pages
     where = {}
-    for rendered in renderings[1:]:
+    for rendered in chapters:
         for anchor, page in rendered.anchors.items():
             where.setdefault(anchor, first + page)
         first += rendered.pages

@@ -327,9 +327,8 @@ def write_fonts(app: Sphinx, env: BuildEnvironment) -> None:
         docs = [Path(env.doc2path(docname)) for docname in sorted(env.found_docs)]
         text = fonts.characters(edition_fonts.texts(locale_dir, pub.declaration, docs, languages), languages)
         folder = Path(app.outdir) / layout.EDITION_FONTS
-        # What each subset was made from is kept beside the doctrees, so that a rebuild makes only new ones.
-        record = Path(app.doctreedir) / f"font-subsets-{app.builder.name}.json"
-        written = fonts.write_subsets(used, text, folder, flavor, record)
+        cache = Project(Path(app.srcdir).parent).font_subsets_dir
+        written = fonts.write_subsets(used, text, folder, flavor, cache)
     except fonts.FontError as error:
         raise ExtensionError(str(error)) from None
     for stale in set(folder.iterdir()) - set(written) - {folder / fonts_css_name(pub, lang) for lang in languages}:

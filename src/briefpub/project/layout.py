@@ -96,6 +96,12 @@ class Project:
         """Where the theme's catalogs shipped with briefpub are compiled for this project."""
         return self.build_dir / "theme-locale"
 
+    @property
+    def font_subsets_dir(self) -> Path:
+        """Font subsets, kept by what they are made from, for every edition
+        that needs one (:func:`briefpub.editions.fonts.write_subsets`)."""
+        return self.build_dir / "font-subsets"
+
     def doctree_dir(self, language: Language) -> Path:
         return self.build_dir / "doctrees" / language.code
 
