@@ -16,6 +16,7 @@ import pikepdf
 import pytest
 
 from briefpub.catalogs import store
+from briefpub.editions import pdfua
 from conftest import BRIEF, REPO, briefpub
 from test_epub import SECTIONS
 
@@ -285,3 +286,27 @@ def test_the_report_in_chapters_holds_its_pdfua_claim(report_pdfs, code):
 
 def test_an_independent_pdfua_checker_finds_nothing_in_the_report(report_pdfs):
     assert not outloud_findings(list(report_pdfs.values()))
+
+
+# Margin content, found in the unparsed content stream ------------------------------------------
+
+MARGIN_STREAMS = {
+    "as WeasyPrint writes it":
+        b"/Span\n<</MCID 0>>\nBDC\nBT\n[<0038>0<004e>] TJ\nET\nEMC\n/Span\n<</MCID 1>>\nBDC\nBT\n[<0041>] TJ\nET\nEMC",
+    "a marked-content dictionary with more than its MCID":
+        b"/Span <</MCID 0>> BDC EMC /Span <</MCID 1 /Lang (pl)>> BDC EMC",
+    "inline image data that reads like marked content":
+        b"/Span <</MCID 1>> BDC EMC BI /W 26 /H 1 /BPC 8 /CS /G ID \n/Span << /MCID 1 >> BDC\n EI",
+}
+"""A page's content, found changed in its text (the first) or instruction by instruction (the others)."""
+
+
+@pytest.mark.parametrize("stream", MARGIN_STREAMS.values(), ids=MARGIN_STREAMS.keys())
+def test_margin_content_becomes_an_artifact_and_the_stream_is_what_its_instructions_unparse_to(stream):
+    pdf = pikepdf.new()
+    instructions = pikepdf.parse_content_stream(pdf.make_stream(stream))
+    content, changed = pdfua.as_artifacts(instructions, {1})
+    expected = [pdfua.PAGINATION if str(i.operator) == "BDC" and i.operands[1].MCID == 1 else i
+                for i in instructions]
+    assert changed == 1
+    assert content == pikepdf.unparse_content_stream(expected)

@@ -31,6 +31,12 @@ the first of the next are the same element when they have the same container
 type and the later one does not begin with a heading (a section always does,
 see ``CONTINUED``).
 
+The steps work on the structure tree read once into plain records
+(``Tree``: each element's type, page and kids), written back once when they
+are done: asked of pikepdf again at every step, the same objects cost more
+than all the changes.  A page's margin content is found in the text of its
+unparsed content stream, not instruction by instruction (``as_artifacts``).
+
 Then ``problems`` checks the claims of PDF/UA-1 this module is about; an
 edition that does not meet them does not claim PDF/UA (its ``pdfuaid`` is
 removed, and the builder says why).
@@ -38,7 +44,7 @@ removed, and the builder says why).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
 from pathlib import Path
 
 import pikepdf
@@ -54,6 +60,9 @@ SECTIONING = {"/Part", "/Art", "/Sect"}
 HEADINGS = {"/H", "/H1", "/H2", "/H3", "/H4", "/H5", "/H6"}
 
 PDFUA_NS = "http://www.aiim.org/pdfua/ns/id/"
+
+STRUCT_ELEM, OBJR = Name.StructElem, Name.OBJR
+"""Made once: pikepdf makes a new name each time ``Name.StructElem`` is spelled."""
 
 
 # -- the finisher: WeasyPrint's objects, before they are written ---------------------------------
@@ -84,65 +93,169 @@ def describe_links(document, pdf) -> None:
             annotation["F"] = 4
 
 
-# -- the structure tree, read and changed with pikepdf -------------------------------------------
+# -- the structure tree, read once into plain records ---------------------------------------------
 
-def kids(element: pikepdf.Object) -> list:
-    kid = element.get("/K")
-    if kid is None:
-        return []
-    return list(kid) if isinstance(kid, Array) else [kid]
+class Element:
+    """A structure element as read from the PDF: its type (``kind``, the
+    ``/S`` name as text), the page it is marked on (``page``, its number, 0
+    when it names none; ``page_key``, the page object's number) and its
+    ``kids`` in order: elements, :class:`Annotation`, marked-content ids
+    (``int``) and whatever else as pikepdf gives it (marked-content
+    references).
+
+    The steps below change ``kind`` and ``kids`` (the latter only with
+    :func:`set_kids`, which also records the element's new ``parent``);
+    :meth:`Tree.write` gives the PDF what they changed."""
+
+    __slots__ = ("obj", "key", "kind", "read_kind", "page", "page_key", "kids", "read_kids", "parent", "rekidded")
+
+    def __init__(self, obj: pikepdf.Object, key: tuple[int, int], kind: str, page: int,
+                 page_key: tuple[int, int] | None):
+        self.obj = obj
+        self.key = key
+        self.kind = self.read_kind = kind
+        self.page = page
+        self.page_key = page_key
+        self.kids: list = []
+        self.read_kids: list | None = None  # the kids as read, when /K holds them as write() would
+        self.parent: Element | None = None
+        self.rekidded = False
 
 
-def is_element(kid) -> bool:
-    return isinstance(kid, Dictionary) and kid.get("/Type", Name.StructElem) == Name.StructElem and "/S" in kid
+class Annotation:
+    """A link annotation hung from the tree: ``ref`` the ``OBJR`` kid, ``obj`` the annotation."""
+
+    __slots__ = ("ref", "obj")
+
+    def __init__(self, ref: pikepdf.Object):
+        self.ref = ref
+        self.obj = ref.get("/Obj")
 
 
-def elements(element: pikepdf.Object) -> list:
-    return [kid for kid in kids(element) if is_element(kid)]
+class Tree:
+    """The structure tree of a PDF, read once from ``StructTreeRoot``
+    (``root``, an :class:`Element` without a type), with the elements made
+    since, all to be written back by :meth:`write`."""
+
+    def __init__(self, pdf: pikepdf.Pdf):
+        self.pdf = pdf
+        self.numbers = page_index(pdf)
+        self.known: dict[object, Element] = {}  # by object number (see remember)
+        self.root = self.read(pdf.Root.StructTreeRoot)
+
+    def read(self, obj: pikepdf.Object) -> Element:
+        """The element ``obj``, with every element below it."""
+        key = obj.objgen
+        if key in self.known:
+            return self.known[key]
+        page = obj.get("/Pg")
+        page_key = page.objgen if page is not None else None
+        element = Element(obj, key, str(obj.get("/S", "")), self.numbers.get(page_key, 0), page_key)
+        self.remember(element)
+        stored = obj.get("/K")
+        if isinstance(stored, Array):
+            element.kids = [self.kid(kid) for kid in stored.as_list()]
+            if not stored.is_indirect:
+                element.read_kids = element.kids
+        elif stored is not None:
+            element.kids = [self.kid(stored)]
+        return element
+
+    def kid(self, kid):
+        """A kid as the steps see it: an element read, an annotation, or as pikepdf gives it."""
+        if isinstance(kid, int):
+            return kid
+        if isinstance(kid, Dictionary):
+            kind = kid.get("/Type")
+            if (kind is None or kind == STRUCT_ELEM) and "/S" in kid:
+                return self.read(kid)
+            if kind == OBJR:
+                return Annotation(kid)
+        return kid
+
+    def remember(self, element: Element) -> None:
+        key = element.key if element.key != (0, 0) else id(element)  # a direct object has no identity of its own
+        self.known[key] = element
+
+    def new_element(self, kind: str, parent: Element, children: list) -> Element:
+        obj = self.pdf.make_indirect(Dictionary(Type=STRUCT_ELEM, S=Name(kind), P=parent.obj))
+        if "/Pg" in parent.obj:
+            obj.Pg = parent.obj.Pg
+        element = Element(obj, obj.objgen, kind, parent.page, parent.page_key)
+        self.remember(element)
+        set_kids(element, children)
+        return element
+
+    def write(self) -> None:
+        """Give the PDF what the steps changed: types, parents, and the kids
+        of every element given kids by ``set_kids`` (unless they are those
+        read, which the PDF already holds so)."""
+        for element in self.known.values():
+            if element.kind != element.read_kind:
+                element.obj.S = Name(element.kind)
+            if element.parent is not None:
+                element.obj.P = element.parent.obj
+            if element.rekidded and element.kids != element.read_kids:
+                element.obj.K = Array([stored(kid) for kid in element.kids])
 
 
-def walk(element: pikepdf.Object) -> Iterator[pikepdf.Object]:
+def stored(kid):
+    """A kid as the PDF holds it."""
+    if isinstance(kid, Element):
+        return kid.obj
+    if isinstance(kid, Annotation):
+        return kid.ref
+    return kid
+
+
+def elements(element: Element) -> list[Element]:
+    return [kid for kid in element.kids if isinstance(kid, Element)]
+
+
+def walk(element: Element) -> list[Element]:
     """The element and every element below it, in reading order."""
-    yield element
-    for kid in elements(element):
-        yield from walk(kid)
+    found, waiting = [], [element]
+    while waiting:
+        element = waiting.pop()
+        found.append(element)
+        waiting.extend(reversed(elements(element)))
+    return found
 
 
-def set_kids(element: pikepdf.Object, new: list) -> None:
+def below_root(tree: Tree) -> list[Element]:
+    return [element for top in elements(tree.root) for element in walk(top)]
+
+
+def set_kids(element: Element, new: list) -> None:
     for kid in new:
-        if is_element(kid):
-            kid.P = element
-    element.K = Array(new)
-
-
-def new_element(pdf: pikepdf.Pdf, kind: str, parent: pikepdf.Object, children: list) -> pikepdf.Object:
-    element = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name(kind), P=parent))
-    if "/Pg" in parent:
-        element.Pg = parent.Pg
-    set_kids(element, children)
-    return element
+        if isinstance(kid, Element):
+            kid.parent = element
+    element.kids = new
+    element.rekidded = True
 
 
 def page_index(pdf: pikepdf.Pdf) -> dict[tuple[int, int], int]:
     return {page.obj.objgen: number for number, page in enumerate(pdf.pages)}
 
 
-def root_elements(pdf: pikepdf.Pdf) -> list:
-    return elements(pdf.Root.StructTreeRoot)
-
-
-def reachable(pdf: pikepdf.Pdf) -> set[tuple[int, int]]:
-    return {element.objgen for top in root_elements(pdf) for element in walk(top)}
-
-
 # Artifacts: the page's margins -----------------------------------------------------------------
 
-def margins_to_artifacts(pdf: pikepdf.Pdf) -> int:
+MARKED = re.compile(rb"^/[^\s()<>\[\]{}/%]* << /MCID (-?\d+) >> BDC$", re.MULTILINE)
+"""An unparsed instruction that begins marked content with a tag and an MCID alone, as WeasyPrint writes it."""
+
+ENDS_BDC = re.compile(rb"BDC$", re.MULTILINE)
+"""A line that ends in ``BDC``: among them, every unparsed instruction that begins marked content."""
+
+PAGINATION = pikepdf.ContentStreamInstruction([Name.Artifact, Dictionary(Type=Name.Pagination)],
+                                              pikepdf.Operator("BDC"))
+PAGINATION_LINE = pikepdf.unparse_content_stream([PAGINATION])
+
+
+def margins_to_artifacts(pdf: pikepdf.Pdf, tree: Tree) -> int:
     """Mark the content of elements no path from the root reaches (WeasyPrint's
     margin boxes: running heads, page numbers) as pagination artifacts."""
-    tree = pdf.Root.StructTreeRoot
-    found = reachable(pdf)
-    numbers = list(tree.ParentTree.get("/Nums", []))
+    found = {element.key for element in below_root(tree)}
+    numbers = list(pdf.Root.StructTreeRoot.ParentTree.get("/Nums", []))
     parents = dict(zip(numbers[::2], numbers[1::2]))
     changed = 0
     for page in pdf.pages:
@@ -153,75 +266,103 @@ def margins_to_artifacts(pdf: pikepdf.Pdf) -> int:
                    if isinstance(parent, Dictionary) and parent.objgen not in found}
         if not orphans:
             continue
-        rewritten = []
-        for instruction in pikepdf.parse_content_stream(page):
-            operands = instruction.operands
-            if (str(instruction.operator) == "BDC" and len(operands) == 2 and isinstance(operands[1], Dictionary)
-                    and int(operands[1].get("/MCID", -1)) in orphans):
-                instruction = pikepdf.ContentStreamInstruction(
-                    [Name.Artifact, Dictionary(Type=Name.Pagination)], instruction.operator)
-                changed += 1
-            rewritten.append(instruction)
-        page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(rewritten))
+        content, count = as_artifacts(pikepdf.parse_content_stream(page), orphans)
+        page.obj.Contents = pdf.make_stream(content)
+        changed += count
     return changed
+
+
+def as_artifacts(instructions: list, mcids: set[int]) -> tuple[bytes, int]:
+    """The unparsed ``instructions``, the marked content of ``mcids`` begun as
+    pagination artifacts instead; and how many were.
+
+    What pikepdf unparses is one instruction a line: operands, then the
+    operator, separated by spaces, and lines broken only between
+    instructions (a string's line break is escaped; inline image data could
+    hold one, which the count of line breaks tells).  A line that matches
+    ``MARKED`` is then a ``BDC`` with a tag and a dictionary of the MCID
+    alone, and nothing else: text is shown by ``TJ``/``Tj`` lines.  When
+    every line that ends in ``BDC`` matches (WeasyPrint writes no other),
+    the lines to change are found in the text, and changing them there gives
+    the bytes that changing the instructions and unparsing them would.
+    Otherwise the instructions are changed one by one."""
+    content = pikepdf.unparse_content_stream(instructions)
+    if content.count(b"\n") == len(instructions) - 1:
+        changed = 0
+
+        def artifact(line: re.Match) -> bytes:
+            nonlocal changed
+            if int(line[1]) not in mcids:
+                return line[0]
+            changed += 1
+            return PAGINATION_LINE
+
+        rewritten, marked = MARKED.subn(artifact, content)
+        if marked == len(ENDS_BDC.findall(content)):
+            return rewritten, changed
+    changed = 0
+    rewritten = []
+    for instruction in instructions:
+        operands = instruction.operands
+        if (str(instruction.operator) == "BDC" and len(operands) == 2 and isinstance(operands[1], Dictionary)
+                and int(operands[1].get("/MCID", -1)) in mcids):
+            instruction = PAGINATION
+            changed += 1
+        rewritten.append(instruction)
+    return pikepdf.unparse_content_stream(rewritten), changed
 
 
 # One element per element of the HTML, across pages -------------------------------------------
 
 class Pages:
-    """Where elements lie: the page an element is marked on, and the last
-    page its content reaches (remembered, so that joining the fragments of a
-    long document reads each element once, not once per page break)."""
+    """The last page an element's content reaches (remembered, so that
+    joining the fragments of a long document reads each element once, not
+    once per page break)."""
 
-    def __init__(self, pdf: pikepdf.Pdf):
-        self.numbers = page_index(pdf)
-        self._last: dict[tuple[int, int], int] = {}
+    def __init__(self):
+        self._last: dict[Element, int] = {}
 
-    def first(self, element: pikepdf.Object) -> int:
-        return self.numbers.get(element.Pg.objgen, 0) if "/Pg" in element else 0
-
-    def last(self, element: pikepdf.Object) -> int:
-        key = element.objgen
-        if key in self._last:
-            return self._last[key]
-        last = max([self.first(element), *(self.last(kid) for kid in elements(element))])
-        if key != (0, 0):  # a direct object has no identity to remember it by
-            self._last[key] = last
+    def last(self, element: Element) -> int:
+        if element in self._last:
+            return self._last[element]
+        last = max([element.page, *(self.last(kid) for kid in elements(element))])
+        if element.key != (0, 0):  # a direct object has no identity to remember it by
+            self._last[element] = last
         return last
 
-    def joined(self, element: pikepdf.Object, fragment: pikepdf.Object) -> None:
+    def joined(self, element: Element, fragment: Element) -> None:
         """``element`` took in the content of ``fragment``."""
         last = max(self.last(element), self.last(fragment))
-        if element.objgen != (0, 0):
-            self._last[element.objgen] = last
+        if element.key != (0, 0):
+            self._last[element] = last
 
 
-def continues(before: pikepdf.Object, after: pikepdf.Object, pages: Pages) -> bool:
+def continues(before: Element, after: Element, pages: Pages) -> bool:
     """Whether ``after`` is the rest, on the next page, of ``before``."""
-    if before.S != after.S or str(before.S) not in CONTINUED:
+    if before.kind != after.kind or before.kind not in CONTINUED:
         return False
-    if pages.first(after) <= pages.last(before):
+    if after.page <= pages.last(before):
         return False
     opening = elements(after)
-    return not (str(after.S) in SECTIONING and opening and str(opening[0].S) in HEADINGS)
+    return not (after.kind in SECTIONING and opening and opening[0].kind in HEADINGS)
 
 
-def content_reference(kid, element: pikepdf.Object) -> pikepdf.Object:
+def content_reference(kid, element: Element):
     """A kid moved to another element keeps its page: a bare MCID becomes a marked-content reference."""
     if isinstance(kid, int):
-        return Dictionary(Type=Name.MCR, Pg=element.Pg, MCID=int(kid))
+        return Dictionary(Type=Name.MCR, Pg=element.obj.Pg, MCID=int(kid))
     return kid
 
 
-def join_fragments(element: pikepdf.Object, pages: Pages) -> int:
+def join_fragments(element: Element, pages: Pages) -> int:
     """Join, below ``element``, every fragment with the one it continues."""
     joined = 0
     result: list = []
-    for kid in kids(element):
+    for kid in element.kids:
         previous = result[-1] if result else None
-        if previous is not None and is_element(previous) and is_element(kid) and continues(previous, kid, pages):
-            moved = [content_reference(grandkid, kid) for grandkid in kids(kid)]
-            set_kids(previous, kids(previous) + moved)
+        if isinstance(previous, Element) and isinstance(kid, Element) and continues(previous, kid, pages):
+            moved = [content_reference(grandkid, kid) for grandkid in kid.kids]
+            set_kids(previous, previous.kids + moved)
             pages.joined(previous, kid)
             joined += 1
         else:
@@ -232,56 +373,56 @@ def join_fragments(element: pikepdf.Object, pages: Pages) -> int:
     return joined
 
 
-def drop_empty(element: pikepdf.Object) -> int:
+def drop_empty(element: Element) -> int:
     """Remove grouping elements that hold nothing (WeasyPrint's anonymous boxes without content)."""
     dropped = sum(drop_empty(kid) for kid in elements(element))
-    empty = [kid for kid in elements(element) if not kids(kid) and str(kid.S) in ("/NonStruct", "/Span", "/Div")]
+    empty = [kid for kid in elements(element) if not kid.kids and kid.kind in ("/NonStruct", "/Span", "/Div")]
     if empty:
-        gone = {kid.objgen for kid in empty}
-        set_kids(element, [kid for kid in kids(element) if not (is_element(kid) and kid.objgen in gone)])
+        gone = {kid.key for kid in empty}
+        set_kids(element, [kid for kid in element.kids if not (isinstance(kid, Element) and kid.key in gone)])
     return dropped + len(empty)
 
 
 # Lists -----------------------------------------------------------------------------------------
 
-def link_list(element: pikepdf.Object) -> bool:
+def link_list(element: Element) -> bool:
     """A list whose every item is links to places in this document (a contents)."""
     items = elements(element)
-    if str(element.S) != "/L" or not items:
+    if element.kind != "/L" or not items:
         return False
     for item in items:
-        if str(item.S) == "/L":
+        if item.kind == "/L":
             if not link_list(item):
                 return False
             continue
-        links = [e for e in walk(item) if str(e.S) == "/Link"]
-        if str(item.S) != "/LI" or not links:
+        links = [e for e in walk(item) if e.kind == "/Link"]
+        if item.kind != "/LI" or not links:
             return False
         for link in links:
-            for kid in kids(link):
-                if is_annotation(kid) and "/Dest" not in kid.Obj:
+            for annotation in annotations_of(link):
+                if "/Dest" not in annotation:
                     return False
     return True
 
 
-def to_toc(listing: pikepdf.Object) -> list:
+def to_toc(listing: Element) -> list:
     """The items of a contents list as ``TOCI`` (a ``Lbl``, then the entry's
     paragraph); a nested list becomes a ``TOC`` inside its item, whether
     WeasyPrint put it in the item's body or after the item."""
     items: list = []
     for item in elements(listing):
-        if str(item.S) == "/L" and items:
-            item.S = Name.TOC
+        if item.kind == "/L" and items:
+            item.kind = "/TOC"
             set_kids(item, to_toc(item))
-            set_kids(items[-1], kids(items[-1]) + [item])
+            set_kids(items[-1], items[-1].kids + [item])
             continue
-        item.S = Name.TOCI
+        item.kind = "/TOCI"
         entry: list = []
-        for kid in kids(item):
-            inner = kids(kid) if is_element(kid) and str(kid.S) == "/LBody" else [kid]
+        for kid in item.kids:
+            inner = kid.kids if isinstance(kid, Element) and kid.kind == "/LBody" else [kid]
             for part in inner:
-                if is_element(part) and str(part.S) == "/L":
-                    part.S = Name.TOC
+                if isinstance(part, Element) and part.kind == "/L":
+                    part.kind = "/TOC"
                     set_kids(part, to_toc(part))
                 entry.append(part)
         set_kids(item, entry)
@@ -289,53 +430,54 @@ def to_toc(listing: pikepdf.Object) -> list:
     return items
 
 
-def contents_to_toc(pdf: pikepdf.Pdf) -> int:
+def contents_to_toc(tree: Tree) -> int:
     """The contents (a ``<nav>``: a title, then a list of links within the
     document) becomes ``TOC``, its title the ``Caption``, its items ``TOCI``."""
     made = 0
-    for top in root_elements(pdf):
-        for element in list(walk(top)):
-            parts = elements(element)
-            if str(element.S) != "/NonStruct" or not parts or not link_list(parts[-1]):
-                continue
-            if any(str(part.S) not in ("/P", "/H", "/H1", "/H2", "/H3", "/H4", "/H5", "/H6") for part in parts[:-1]):
-                continue
-            element.S = Name.TOC
-            for title in parts[:-1]:
-                title.S = Name.Caption
-            set_kids(element, kids(element)[:-1] + to_toc(parts[-1]))
-            made += 1
+    for element in below_root(tree):
+        parts = elements(element)
+        if element.kind != "/NonStruct" or not parts or not link_list(parts[-1]):
+            continue
+        if any(part.kind not in ("/P", *HEADINGS) for part in parts[:-1]):
+            continue
+        element.kind = "/TOC"
+        for title in parts[:-1]:
+            title.kind = "/Caption"
+        set_kids(element, element.kids[:-1] + to_toc(parts[-1]))
+        made += 1
     return made
 
 
-def list_bodies(pdf: pikepdf.Pdf) -> int:
+def list_bodies(tree: Tree) -> int:
     """Every ``LI`` holds a ``Lbl`` (its bullet or number) and one ``LBody``
     (its content, with the list nested in it, which WeasyPrint puts after the
     item in the outer list)."""
     wrapped = 0
-    for top in root_elements(pdf):
-        for listing in [e for e in walk(top) if str(e.S) == "/L"]:
-            result: list = []
-            for kid in kids(listing):
-                if is_element(kid) and str(kid.S) == "/L" and result and str(result[-1].S) == "/LI":
-                    body = [k for k in elements(result[-1]) if str(k.S) == "/LBody"][0]
-                    set_kids(body, kids(body) + [kid])
-                    continue
-                if is_element(kid) and str(kid.S) == "/LI":
-                    labels = [k for k in kids(kid) if is_element(k) and str(k.S) == "/Lbl"]
-                    rest = [k for k in kids(kid) if not (is_element(k) and str(k.S) == "/Lbl")]
-                    if not (len(rest) == 1 and is_element(rest[0]) and str(rest[0].S) == "/LBody"):
-                        set_kids(kid, labels + [new_element(pdf, "/LBody", kid, rest)])
-                        wrapped += 1
+    for listing in [e for e in below_root(tree) if e.kind == "/L"]:
+        result: list = []
+        for kid in listing.kids:
+            if not isinstance(kid, Element):
                 result.append(kid)
-            set_kids(listing, result)
+                continue
+            if kid.kind == "/L" and result and isinstance(result[-1], Element) and result[-1].kind == "/LI":
+                body = [k for k in elements(result[-1]) if k.kind == "/LBody"][0]
+                set_kids(body, body.kids + [kid])
+                continue
+            if kid.kind == "/LI":
+                labels = [k for k in kid.kids if isinstance(k, Element) and k.kind == "/Lbl"]
+                rest = [k for k in kid.kids if not (isinstance(k, Element) and k.kind == "/Lbl")]
+                if not (len(rest) == 1 and isinstance(rest[0], Element) and rest[0].kind == "/LBody"):
+                    set_kids(kid, labels + [tree.new_element("/LBody", kid, rest)])
+                    wrapped += 1
+            result.append(kid)
+        set_kids(listing, result)
     return wrapped
 
 
 # Links -----------------------------------------------------------------------------------------
 
-def annotations_of(link: pikepdf.Object) -> list:
-    return [kid.Obj for kid in kids(link) if is_annotation(kid)]
+def annotations_of(link: Element) -> list:
+    return [kid.obj for kid in link.kids if isinstance(kid, Annotation)]
 
 
 def target_of(annotation: pikepdf.Object) -> str:
@@ -344,11 +486,7 @@ def target_of(annotation: pikepdf.Object) -> str:
     return str(annotation.get("/A", {}).get("/URI", ""))
 
 
-def is_annotation(kid) -> bool:
-    return isinstance(kid, Dictionary) and kid.get("/Type") == Name.OBJR
-
-
-def gather_links(element: pikepdf.Object, in_link: bool = False) -> list:
+def gather_links(element: Element, in_link: bool = False) -> list:
     """Make every link annotation a kid of the ``Link`` element of its link.
 
     WeasyPrint hangs the annotation of a ``<span>`` inside a link from that
@@ -358,54 +496,51 @@ def gather_links(element: pikepdf.Object, in_link: bool = False) -> list:
     annotations to the outer ``Link``; an element that holds an annotation
     outside any link becomes the ``Link``.  Returns the annotations to lift.
     """
-    kind = str(element.get("/S", ""))
-    if in_link and kind == "/Link":
-        element.S = Name.Span
-    elif not in_link and kind != "/Link" and any(is_annotation(kid) for kid in kids(element)):
-        element.S = Name.Link
-    here = str(element.get("/S", "")) == "/Link"
+    if in_link and element.kind == "/Link":
+        element.kind = "/Span"
+    elif not in_link and element.kind != "/Link" and any(isinstance(kid, Annotation) for kid in element.kids):
+        element.kind = "/Link"
+    here = element.kind == "/Link"
     result, lifted = [], []
-    for kid in kids(element):
-        if is_annotation(kid) and in_link:
+    for kid in element.kids:
+        if isinstance(kid, Annotation) and in_link:
             lifted.append(kid)
             continue
         result.append(kid)
-        if is_element(kid):
+        if isinstance(kid, Element):
             (result if here else lifted).extend(gather_links(kid, in_link or here))
     set_kids(element, result)
     return lifted
 
 
-def describe_link_elements(pdf: pikepdf.Pdf) -> int:
+def describe_link_elements(tree: Tree) -> int:
     """A ``Link`` element and all its annotations say what its first
     annotation says, the link's visible text (``/Alt``, ``/Contents``); the
     pieces of one link broken over two lines are one ``Link``."""
     described = 0
-    gather_links(pdf.Root.StructTreeRoot)
-    for top in root_elements(pdf):
-        for element in list(walk(top)):
-            result: list = []
-            for kid in kids(element):
-                previous = result[-1] if result else None
-                if (is_element(kid) and str(kid.S) == "/Link" and previous is not None and is_element(previous)
-                        and str(previous.S) == "/Link" and same_link(previous, kid)):
-                    moved = [content_reference(k, kid) for k in kids(kid)]
-                    set_kids(previous, kids(previous) + moved)
-                    continue
-                result.append(kid)
-            set_kids(element, result)
-    for top in root_elements(pdf):
-        for link in walk(top):
-            annotations = annotations_of(link) if str(link.S) == "/Link" else []
-            if annotations and "/Contents" in annotations[0]:
-                link.Alt = annotations[0].Contents
-                for annotation in annotations:
-                    annotation.Contents = link.Alt
-                described += 1
+    gather_links(tree.root)
+    for element in below_root(tree):
+        result: list = []
+        for kid in element.kids:
+            previous = result[-1] if result else None
+            if (isinstance(kid, Element) and kid.kind == "/Link" and isinstance(previous, Element)
+                    and previous.kind == "/Link" and same_link(previous, kid)):
+                moved = [content_reference(k, kid) for k in kid.kids]
+                set_kids(previous, previous.kids + moved)
+                continue
+            result.append(kid)
+        set_kids(element, result)
+    for link in below_root(tree):
+        annotations = annotations_of(link) if link.kind == "/Link" else []
+        if annotations and "/Contents" in annotations[0]:
+            link.obj.Alt = annotations[0].Contents
+            for annotation in annotations:
+                annotation.Contents = link.obj.Alt
+            described += 1
     return described
 
 
-def same_link(first: pikepdf.Object, second: pikepdf.Object) -> bool:
+def same_link(first: Element, second: Element) -> bool:
     one, other = annotations_of(first), annotations_of(second)
     return bool(one and other) and target_of(one[0]) == target_of(other[0]) and \
         str(one[0].get("/Contents", "")) == str(other[0].get("/Contents", ""))
@@ -413,31 +548,33 @@ def same_link(first: pikepdf.Object, second: pikepdf.Object) -> bool:
 
 # The parent tree and the metadata --------------------------------------------------------------
 
-def rebuild_parent_tree(pdf: pikepdf.Pdf) -> None:
+def rebuild_parent_tree(pdf: pikepdf.Pdf, tree: Tree) -> None:
     """Map every MCID and annotation to the element that holds it now."""
     by_page: dict[int, dict[int, pikepdf.Object]] = {}
     annotations: dict[int, pikepdf.Object] = {}
     keys = {page.obj.objgen: int(page.obj.StructParents) for page in pdf.pages if "/StructParents" in page.obj}
-    for top in root_elements(pdf):
-        for element in walk(top):
-            for kid in kids(element):
-                if is_annotation(kid):
-                    annotations[int(kid.Obj.StructParent)] = element
-                elif isinstance(kid, Dictionary) and kid.get("/Type") == Name.MCR:
-                    by_page.setdefault(keys[kid.Pg.objgen], {})[int(kid.MCID)] = element
-                elif not isinstance(kid, Dictionary):
-                    by_page.setdefault(keys[element.Pg.objgen], {})[int(kid)] = element
-    numbers = Array()
+    for element in below_root(tree):
+        for kid in element.kids:
+            if isinstance(kid, Element):
+                continue
+            if isinstance(kid, Annotation):
+                annotations[int(kid.obj.StructParent)] = element.obj
+            elif isinstance(kid, Dictionary):
+                if kid.get("/Type") == Name.MCR:
+                    by_page.setdefault(keys[kid.Pg.objgen], {})[int(kid.MCID)] = element.obj
+            else:
+                by_page.setdefault(keys[element.page_key], {})[int(kid)] = element.obj
+    numbers: list = []  # not an Array: extending a pikepdf Array costs as much as its length
     for key in sorted(set(keys.values()) | set(annotations)):
         if key in annotations:
-            numbers.extend([key, annotations[key]])
+            numbers += [key, annotations[key]]
             continue
         marked = by_page.get(key, {})
-        numbers.extend([key, pdf.make_indirect(Array(
-            [marked.get(mcid, None) for mcid in range(max(marked, default=-1) + 1)]))])
-    tree = pdf.Root.StructTreeRoot
-    tree.ParentTree = pdf.make_indirect(Dictionary(Nums=numbers))
-    tree.ParentTreeNextKey = max([*keys.values(), *annotations], default=-1) + 1
+        numbers += [key, pdf.make_indirect(Array(
+            [marked.get(mcid, None) for mcid in range(max(marked, default=-1) + 1)]))]
+    root = pdf.Root.StructTreeRoot
+    root.ParentTree = pdf.make_indirect(Dictionary(Nums=Array(numbers)))
+    root.ParentTreeNextKey = max([*keys.values(), *annotations], default=-1) + 1
 
 
 def state_language(pdf: pikepdf.Pdf, lang: str) -> None:
@@ -458,11 +595,11 @@ def claims_pdfua(pdf: pikepdf.Pdf) -> bool:
 # The claims, checked ---------------------------------------------------------------------------
 
 def problems(pdf: pikepdf.Pdf) -> list[str]:
-    """What keeps the PDF from being the PDF/UA this module makes, in words."""
+    """What keeps the PDF from being the PDF/UA this module makes, in words
+    (read from the PDF as it is, not from what the steps above meant to write)."""
     found = []
-    tops = root_elements(pdf)
-    everything = [element for top in tops for element in walk(top)]
-    reached = {element.objgen for element in everything}
+    everything = below_root(Tree(pdf))
+    reached = {element.key for element in everything}
     numbers = list(pdf.Root.StructTreeRoot.ParentTree.get("/Nums", []))
     for key, parents in zip(numbers[::2], numbers[1::2]):
         if isinstance(parents, Array):
@@ -470,40 +607,43 @@ def problems(pdf: pikepdf.Pdf) -> list[str]:
             if stray:
                 found.append(f"content of page key {key} belongs to elements outside the structure tree")
     for element in everything:
-        kind = str(element.S)
-        parts = [str(k.S) for k in elements(element)]
-        if kind == "/LI" and ("/LBody" not in parts or set(parts) - {"/Lbl", "/LBody"}):
+        parts = [kid.kind for kid in elements(element)]
+        if element.kind == "/LI" and ("/LBody" not in parts or set(parts) - {"/Lbl", "/LBody"}):
             found.append(f"a list item holds {parts}, not Lbl and LBody")
-        if kind == "/Link":
+        if element.kind == "/Link":
             annotations = annotations_of(element)
-            if not annotations or "/Alt" not in element:
+            if not annotations or "/Alt" not in element.obj:
                 found.append("a Link element without its annotation or description")
             for annotation in annotations:
-                if str(annotation.get("/Contents", "")) != str(element.get("/Alt", "")):
+                if str(annotation.get("/Contents", "")) != str(element.obj.get("/Alt", "")):
                     found.append(f"a link annotation described as {str(annotation.get('/Contents'))!r}")
     for page in pdf.pages:
         for annotation in page.obj.get("/Annots", []):
             if annotation.get("/Subtype") == Name.Link and "/StructParent" not in annotation:
                 found.append("a link annotation outside the structure tree")
-    pages = Pages(pdf)
+    pages = Pages()
     for parent in everything:
         siblings = elements(parent)
         for before, after in zip(siblings, siblings[1:]):
             if continues(before, after, pages):
-                found.append(f"a {after.S} element continues the one before it on the next page")
+                found.append(f"a {after.kind} element continues the one before it on the next page")
     if "dc:language" not in pdf.open_metadata():
         found.append("the XMP metadata states no dc:language")
     return found
 
 
-def shape(pdf: pikepdf.Pdf) -> None:
-    """Give WeasyPrint's structure tree the shape PDF/UA asks for (all but the parent tree and metadata)."""
-    margins_to_artifacts(pdf)
-    drop_empty(pdf.Root.StructTreeRoot)
-    join_fragments(pdf.Root.StructTreeRoot, Pages(pdf))
-    contents_to_toc(pdf)
-    list_bodies(pdf)
-    describe_link_elements(pdf)
+def shape(pdf: pikepdf.Pdf) -> Tree:
+    """Give WeasyPrint's structure tree the shape PDF/UA asks for (all but the
+    parent tree and metadata); returns the tree as written."""
+    tree = Tree(pdf)
+    margins_to_artifacts(pdf, tree)
+    drop_empty(tree.root)
+    join_fragments(tree.root, Pages())
+    contents_to_toc(tree)
+    list_bodies(tree)
+    describe_link_elements(tree)
+    tree.write()
+    return tree
 
 
 def finish(path: Path, lang: str, shaped: bool = False) -> list[str]:
@@ -515,10 +655,12 @@ def finish(path: Path, lang: str, shaped: bool = False) -> list[str]:
     """
     with pikepdf.open(path) as pdf:
         if shaped:
-            join_fragments(pdf.Root.StructTreeRoot, Pages(pdf))
+            tree = Tree(pdf)
+            join_fragments(tree.root, Pages())
+            tree.write()
         else:
-            shape(pdf)
-        rebuild_parent_tree(pdf)
+            tree = shape(pdf)
+        rebuild_parent_tree(pdf, tree)
         state_language(pdf, lang)
         left = problems(pdf)
         if left:
