@@ -204,22 +204,61 @@ ORTHOGRAPHY = [
     ("pl", "Białoruś i Ελλάδα.", WARNING, "'Ελλάδα' is in Greek letters, and Polish is written in Latin ones"),
     ("ka", "საქართველო და NATO.", None, ""),
     ("ka", "საქართველo.", ERROR, "'საქართველo' mixes Georgian and Latin letters (Latin 'o')"),
+    # a whole word typed in another alphabet's look-alike letters, among the language's words
+    ("be", "Беларусь i Украіна.", ERROR,
+     "'i' is written in Latin letters among Belarusian words: retype it in Cyrillic ('і')"),
+    ("be", "Мы прыйшлі. I тады ўсё пачалося.", ERROR, "retype it in Cyrillic ('І')"),  # starting a sentence
+    ("be", "I тады ўсё пачалося.", ERROR, "retype it in Cyrillic ('І')"),  # starting the text
+    ("uk", "Зустріч y Києві.", ERROR, "'y' is written in Latin letters among Ukrainian words: "
+                                      "retype it in Cyrillic ('у')"),
+    ("uk", "Він пішов. Ha вулиці темно.", ERROR, "'Ha' is written in Latin letters among Ukrainian words: "
+                                                  "retype it in Cyrillic ('На')"),
+    ("uk", "Пункти a) і б) виконано.", ERROR, "retype it in Cyrillic ('а')"),
+    ("uk", "Звіт у %(year)s році, a https://example.org/a і далі.", ERROR, "'a' is written in Latin letters"),
+    ("ru", "Встреча c друзьями.", ERROR, "'c' is written in Latin letters among Russian words: "
+                                         "retype it in Cyrillic ('с')"),
+    ("ru", "Все ушли. B 2020 году стало тихо.", ERROR, "retype it in Cyrillic ('В')"),
+    ("ru", "Bce ушли.", ERROR, "'Bce' is written in Latin letters among Russian words: retype it in Cyrillic ('Все')"),
+    ("el", "Ο Νίκος και o Γιάννης.", ERROR, "'o' is written in Latin letters among Greek words: "
+                                             "retype it in Greek ('ο')"),
+    ("pl", "Białoruś і Ukraina.", ERROR, "'і' is written in Cyrillic letters among Polish words: "
+                                          "retype it in Latin ('i')"),
+    ("pl", "Polska а Białoruś.", ERROR, "retype it in Latin ('a')"),
+    # … but not a name, an acronym, a label, a quotation or a word next to another script's words
+    ("uk", "Фахівці IT з OSCE та Kia.", None, ""),  # acronyms, a name inside a sentence
+    ("ru", "Категория B и витамин C.", None, ""),  # one-letter labels inside a sentence
+    ("be", "Ён сказаў: «I am a citizen» і пайшоў.", None, ""),  # a Latin quotation
+    ("uk", "Газогін Nord Stream. A потім прийшла зима.", None, ""),  # next to Latin words
+    ("uk", "Тихановська (Tikhanovsky) заявила, що ok.", None, ""),  # not every letter has a look-alike
+    ("uk", "Розмір 3 x 4 метри, eBay і A4.", None, ""),  # no Ukrainian word "х"; mixed capitals; a digit
+    ("uk", "Звіт у %(year)s році.", None, ""),  # a placeholder
+    ("pl", "Napisał «Слава Україні» і wyszedł.", WARNING, "'Слава', 'Україні', 'і' are in Cyrillic letters"),
 ]
 
 
-@pytest.mark.parametrize(("code", "msgstr", "severity", "said"), ORTHOGRAPHY)
-def test_letters_of_another_script_inside_a_word_are_found_in_any_language(tmp_path, code, msgstr, severity, said):
+def orthography(tmp_path: Path, code: str, msgstr: str) -> list:
+    """The orthography rule's findings on one entry in any language CLDR knows."""
     language = languages.describe(code)
     text = HEADER.format(lang=code, plural=language.plural_forms) + entry("Some text.", msgstr)
     path = tmp_path / "locale" / code / "LC_MESSAGES" / "index.po"
     path.parent.mkdir(parents=True)
     path.write_text(text, encoding="utf-8")
-    found = [p for p in checks.check_catalog(path, language, []) if p.rule == "orthography"]
+    return [p for p in checks.check_catalog(path, language, []) if p.rule == "orthography"]
+
+
+@pytest.mark.parametrize(("code", "msgstr", "severity", "said"), ORTHOGRAPHY)
+def test_letters_of_another_script_inside_a_word_are_found_in_any_language(tmp_path, code, msgstr, severity, said):
+    found = orthography(tmp_path, code, msgstr)
     if severity is None:
         assert found == [], [str(p) for p in found]
     else:
         assert [p.severity for p in found] == [severity] and said in found[0].message, [str(p) for p in found]
         assert found[0].line == 13
+
+
+def test_look_alike_words_in_a_row_are_each_reported(tmp_path):
+    found = orthography(tmp_path, "uk", "Мінськ i a Гомель, i знову i.")
+    assert sorted(p.message.split()[0] for p in found) == ["'a'", "'i'"], [str(p) for p in found]
 
 
 def test_the_command_prints_file_line_severity_rule_and_exits_1(tmp_path):

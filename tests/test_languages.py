@@ -52,6 +52,27 @@ def test_known_letters_add_cldrs_auxiliary_set_and_give_the_scripts_a_language_i
     assert [languages.script_of_letter(c) for c in "iіιʼ"] == ["Latn", "Cyrl", "Grek", "Zyyy"]
 
 
+@pytest.mark.parametrize(("code", "letters", "alike"), [
+    ("be", "iIayoHB", "іІауоНВ"),
+    ("uk", "IcKr", "ІсКг"),  # Latin I and Cyrillic І look alike through Unicode's prototype l
+    ("el", "oOivA", "οΟινΑ"),  # o: omicron, not sigma
+    ("pl", "іаоуС", "iaoyC"),
+])
+def test_letters_of_another_script_that_look_like_the_languages_are_unicodes_confusables(code, letters, alike):
+    language = languages.describe(code)
+    assert "".join(map(language.look_alike, letters)) == alike
+
+
+@pytest.mark.parametrize(("code", "letter"), [
+    ("ru", "k"),  # к is no k
+    ("uk", "l"),  # like І, but not in lower case
+    ("ru", "s"),  # like ѕ, which is not Russian
+    ("pl", "в"),
+])
+def test_a_letter_without_a_look_alike_in_the_languages_alphabet_has_none(code, letter):
+    assert languages.describe(code).look_alike(letter) is None
+
+
 def test_a_language_outside_the_table_gets_generic_defaults():
     language = languages.describe("fi")
     assert language.quotes == ("“", "”") and language.foreign_letters == "" and language.script == "Latn"

@@ -229,6 +229,17 @@ def test_a_flag_accepts_its_rules_finding_for_that_entry_only(tmp_path, flags, m
     assert all(f"'#, {flag}'" in p.message for p in problems if p.rule == rule)
 
 
+def test_a_roman_numeral_that_starts_a_sentence_is_accepted_with_a_flag(tmp_path):
+    """The Latin I of "I квартал" (the first quarter) starting a sentence
+    cannot be told from the conjunction "І" typed in Latin: the translator says which."""
+    text = po_text("uk", flagged_entry("Q1 grew.", "I квартал зріс.", "ignore-orthography")
+                   + entry("And then it grew.", "I тоді він зріс."))
+    _, problems = run_check(tmp_path, "uk", text)
+    assert [(p.line, p.severity) for p in problems if p.rule == "orthography"] == [(18, ERROR)], \
+        [str(p) for p in problems]
+    assert "retype it in Cyrillic ('І')" in next(p.message for p in problems if p.rule == "orthography")
+
+
 def test_a_flag_never_waves_through_markup_or_unfinished_work(tmp_path):
     text = po_text("pl", flagged_entry("A claim.", "Twierdzenie<script>x</script>.", "ignore-raw-html, ignore-markup")
                    + flagged_entry("Two.", "", "ignore-untranslated"))

@@ -453,8 +453,10 @@ def orthography_problems(entry: Entry, language: Language, release: bool) -> Ite
     """Letters that are not the language's: those its table lists anywhere;
     another script's letters inside a word of the language's own (a homoglyph:
     a Latin ``i`` in a Belarusian word, a Cyrillic ``о`` in a Greek one); a
-    whole word in a third script (neither the language's nor Latin, which
-    names, brands and acronyms are written in everywhere), to be checked."""
+    whole word of another script's look-alikes among the language's words
+    (the Latin ``i`` for the Belarusian ``і``); a whole word in a third script
+    (neither the language's nor Latin, which names, brands and acronyms are
+    written in everywhere), to be checked."""
     text = _strip_code(entry.msgstr) if "`" in entry.msgstr else entry.msgstr
     if not text:
         return
@@ -466,12 +468,25 @@ def orthography_problems(entry: Entry, language: Language, release: bool) -> Ite
                       f"{language.english_name}: check the spelling (keyboard layout?)")
     if not _foreign(language, set(text)) or language.scripts & UNSPACED_SCRIPTS:
         return
+    retyped = _lone_look_alikes(entry.msgstr, language)
+    for word, spelling in retyped.items():
+        script = languages.script_name(languages.script_of_letter(word[0]))
+        own = languages.script_name(languages.script_of_letter(spelling[0]))
+        yield Problem(entry.path, entry.line, ERROR, "orthography",
+                      f"{word!r} is written in {script} letters among {language.english_name} words: "
+                      f"retype it in {own} ({spelling!r})")
+    yield from _script_problems(entry, language, text, retyped)
+
+
+def _script_problems(entry: Entry, language: Language, text: str, retyped: dict[str, str]) -> Iterator[Problem]:
+    """Words that mix the language's script with another, and words wholly in
+    a third script (but those ``retyped``, reported already)."""
     own = language.scripts
     name = "/".join(languages.script_name(script) for script in sorted(own))
     elsewhere = []
     for word in dict.fromkeys(_WORD.findall(text)):
         foreign = _foreign(language, word)
-        if not foreign:
+        if not foreign or word in retyped:
             continue
         if any(languages.script_of_letter(letter) in own for letter in word if letter.isalpha()):
             scripts = " and ".join(sorted({languages.script_name(script) for script in foreign.values()}))
@@ -488,6 +503,99 @@ def orthography_problems(entry: Entry, language: Language, release: bool) -> Ite
                       f"{words} {'is' if len(elsewhere) == 1 else 'are'} in {scripts} letters, and "
                       f"{language.english_name} is written in {name} ones: transliterate "
                       f"{'it' if len(elsewhere) == 1 else 'them'}, unless a name is quoted in its own script")
+
+
+# A word typed in another alphabet whose letters all look like the
+# language's (Unicode's confusables: languages.look_alikes) is invisible to
+# a reader and breaks search, spelling and hyphenation: the Belarusian
+# conjunction "і" as a Latin "i", the Ukrainian "На" as a Latin "Ha", the
+# Greek article "ο" as a Latin "o", a Cyrillic "і" among Polish words.
+# Unlike a Latin name or acronym, such a word stands among the language's
+# own words: the nearest word on either side that is not such a word too is
+# of the language's script (one side may be the text's edge).  Its capitals
+# tell it from a name: an acronym ("IT"), a capitalized word inside a
+# sentence ("Kia", "категорія B") and a mixed one ("eBay") are left alone;
+# a lower-case word, and a capitalized one starting a sentence, are not.
+
+_SENTENCE_ENDS = ".!?…"
+_BEFORE_A_WORD = " \t\n\u00a0\u202f\x00\"'«»„“”‘’‚‹›()[]{}—–-"
+"""What may stand between a sentence's end and its first word: spaces,
+quotation marks, brackets, dashes, code (``\x00`` in :func:`visible_text`)."""
+
+_PLACEHOLDER = re.compile(r"%(?:\([^()\s]*\))?[-#0+]*\d*(?:\.\d+)?[A-Za-z]|\{[^{}\s]*\}")
+"""A value a program puts in (``%(year)s``, ``%d``, ``{name}``) or an
+attribute (``{#id}``): no words of the text."""
+
+
+def _lone_look_alikes(text: str, language: Language) -> dict[str, str]:
+    """The words of ``text`` typed in another script's look-alike letters
+    among the language's words, each with its spelling in the language's
+    letters; addresses and placeholders are no words."""
+    prose = visible_text(text)
+    if _URL_HINT.search(prose):
+        prose = _URL.sub("\x00", prose)
+    if "%" in prose or "{" in prose:
+        prose = _PLACEHOLDER.sub("\x00", prose)
+    own = language.scripts
+    words = [match for match in _WORD.finditer(prose) if _LETTER.search(match.group())]
+    spellings = [_look_alike_spelling(match.group(), language) for match in words]
+    for index, match in enumerate(words):
+        if spellings[index] and _written_as_a_name(match.group(), _starts_sentence(prose, match.start())):
+            spellings[index] = None
+
+    def nearest_is_own(indices: range) -> bool | None:
+        """Whether the nearest word that is no look-alike is the language's
+        (None: there is none)."""
+        for i in indices:
+            if spellings[i] is None:
+                return any(languages.script_of_letter(letter) in own for letter in words[i].group())
+        return None
+
+    found: dict[str, str] = {}
+    for index, spelling in enumerate(spellings):
+        if spelling is not None:
+            sides = nearest_is_own(range(index - 1, -1, -1)), nearest_is_own(range(index + 1, len(words)))
+            if True in sides and False not in sides:
+                found.setdefault(words[index].group(), spelling)
+    return found
+
+
+def _look_alike_spelling(word: str, language: Language) -> str | None:
+    """``word`` in the language's letters, when all its letters are of one
+    other script and each looks like one of them (Latin ``Ha`` → Cyrillic
+    ``На``; ``ok`` has none: no Cyrillic letter looks like ``k``); a word of
+    one letter only if the language has such a word (its single-letter words,
+    where the table lists them: a Latin ``x`` is no Ukrainian ``х``)."""
+    if not word.isalpha():
+        return None
+    foreign = _foreign(language, word)
+    if len(foreign) != len(set(word)) or len(set(foreign.values())) != 1:
+        return None
+    alike = [language.look_alike(letter) for letter in word]
+    if None in alike:
+        return None
+    spelling = "".join(alike)
+    if len(word) == 1 and language.single_letter_words and spelling.lower() not in language.single_letter_words:
+        return None
+    return spelling
+
+
+def _written_as_a_name(word: str, starts_sentence: bool) -> bool:
+    """Whether the capitals of ``word`` make it a name, an acronym or a label
+    rather than a common word: all capitals (``IT``), mixed (``eBay``), or a
+    capital first inside a sentence (``Kia``, ``B``)."""
+    if word.islower() or word.lower() == word.upper():
+        return False
+    if len(word) == 1 or (word[0].isupper() and word[1:].islower()):
+        return not starts_sentence
+    return True
+
+
+def _starts_sentence(text: str, start: int) -> bool:
+    """Whether the word at ``start`` of ``text`` begins a sentence: the text's
+    or one after the end of another."""
+    before = text[:start].rstrip(_BEFORE_A_WORD)
+    return not before or before[-1] in _SENTENCE_ENDS
 
 
 # --- terminology -------------------------------------------------------------------

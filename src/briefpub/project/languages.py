@@ -10,7 +10,8 @@ about each of them comes from three places, in this order of precedence:
    one-letter words that must not end a line;
 3. CLDR (through Babel: names, plural rules, dates, numbers, the script) and
    the Google Fonts language data (the exemplar letters fonts must cover),
-   and Pyphen (the hyphenation dictionary).
+   Pyphen (the hyphenation dictionary) and Unicode's confusables (the letters
+   of other scripts that look like the language's).
 
 So any language CLDR knows works without a line of code; the table only makes
 its typography better.  Nothing here knows which languages a given
@@ -163,13 +164,18 @@ class Language:
         Polish), both cases."""
         return exemplar_letters(self.code, self.script, auxiliary=True)
 
+    def look_alike(self, char: str) -> str | None:
+        """The letter of the language's alphabet that ``char``, a letter of
+        another script, cannot be told from (Latin ``i`` → Belarusian ``і``,
+        Latin ``o`` → Greek ``ο``), of the same case; None when it has none.
+        Of two, the first in Unicode's order (Latin ``o`` → Greek ``ο``, not ``σ``)."""
+        return _look_alike(self.code, self.script, char)
+
     @property
     def scripts(self) -> frozenset[str]:
         """The scripts the language is written in (ISO 15924): its own, and
         those of its exemplar letters (Japanese: Hiragana, Katakana and Han)."""
-        own = {*COMPOSITE_SCRIPTS.get(self.script, (self.script,)),
-               *(script_of_letter(letter) for letter in self.known_letters)}
-        return frozenset(own - NEUTRAL_SCRIPTS)
+        return _scripts(self.code, self.script)
 
     def __str__(self) -> str:
         return self.code
@@ -270,6 +276,45 @@ def script_of_letter(char: str) -> str:
     from fontTools import unicodedata
 
     return unicodedata.script(char)
+
+
+@cache
+def look_alikes(char: str) -> frozenset[str]:
+    """The single characters that Unicode's confusables (UTS #39, as the
+    ``confusable_homoglyphs`` package carries them) say look like ``char``:
+    Latin ``a``, Cyrillic ``а`` and Greek ``α`` alike.  Unicode maps each
+    character to one prototype, and the package lists, for a prototype, the
+    characters mapped to it and, for any other, its prototype; the
+    characters that look alike are one prototype's, so two steps reach them
+    all (Latin ``I`` → its prototype ``l`` → Cyrillic ``І``)."""
+    from confusable_homoglyphs import confusables
+
+    def listed(of: str) -> set[str]:
+        found = confusables.is_confusable(of, greedy=True) or []
+        return {glyph["c"] for item in found for glyph in item["homoglyphs"] if len(glyph["c"]) == 1}
+
+    near = listed(char)
+    return frozenset(near.union(*map(listed, near)) - {char})
+
+
+@cache
+def _scripts(code: str, script: str) -> frozenset[str]:
+    """:attr:`Language.scripts`, worked out once."""
+    own = {*COMPOSITE_SCRIPTS.get(script, (script,)),
+           *(script_of_letter(letter) for letter in exemplar_letters(code, script, auxiliary=True))}
+    return frozenset(own - NEUTRAL_SCRIPTS)
+
+
+@cache
+def _look_alike(code: str, script: str, char: str) -> str | None:
+    """:meth:`Language.look_alike`, worked out once for each letter."""
+    alphabet = exemplar_letters(code, script)
+    alike = sorted(
+        letter for letter in look_alikes(char)
+        if (letter.islower(), letter.isupper()) == (char.islower(), char.isupper())
+        and (letter in alphabet if alphabet else script_of_letter(letter) in _scripts(code, script))
+    )
+    return alike[0] if alike else None
 
 
 def script_name(script: str) -> str:
