@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from briefpub.project.languages import human_size
 from briefpub.release import landing
 from browser import html_pages
 from conftest import BASE_URL, BRIEF, briefpub, declare
@@ -256,7 +257,7 @@ def test_the_release_index_gives_the_sizes_a_reader_downloads(release):
         for href, size in sizes:
             file = release / href
             expected = landing.first_visit_size(file) if href.endswith(".html") else file.stat().st_size
-            assert size == landing.human_size(expected, language)
+            assert size == human_size(expected, language)
         folder = sum(p.stat().st_size for p in (release / "html" / code).rglob("*") if p.is_file())
         first = landing.first_visit_size(release / "html" / code / "index.html")
         # what a reader downloads (the fonts every edition shares included), not the folder's size

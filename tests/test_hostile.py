@@ -159,15 +159,15 @@ def with_patch(project, code: str) -> dict:
 
 
 FIRST_FACE_REPLACED = """
-import dataclasses, pathlib, briefpub.editions.fonts as fonts
-_faces = fonts.Typeface.faces
+import dataclasses, pathlib, briefpub.project.typefaces as typefaces
+_faces = typefaces.Typeface.faces
 def faces(self, family):
     found = _faces(self, family)
     if self.package != "fontpkg-pt-serif":
         return found
     first = found[0]
     return ({face},) + found[1:]
-fonts.Typeface.faces = faces
+typefaces.Typeface.faces = faces
 """
 """sitecustomize code that replaces the first face of PT Serif with ``face``."""
 
@@ -185,7 +185,7 @@ def test_a_font_file_that_is_no_font_is_named_with_what_to_do(published):
     broken = published.root / "broken.ttf"
     broken.write_bytes(b"<html>not a font</html>")
     env = with_patch(published, FIRST_FACE_REPLACED.format(face="Broken(**dataclasses.asdict(first))") + textwrap.dedent(f"""
-        class Broken(fonts.Face):
+        class Broken(typefaces.Face):
             @property
             def path(self):
                 return pathlib.Path({str(broken)!r})

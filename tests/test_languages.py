@@ -5,8 +5,7 @@ language's letters are not covered."""
 
 import pytest
 
-from briefpub.editions import fonts
-from briefpub.project import languages
+from briefpub.project import languages, typefaces
 
 
 def test_native_names_come_from_cldr_and_read_as_list_entries():
@@ -95,23 +94,23 @@ def test_anything_cldr_does_not_know_is_refused(code):
                                             ("ru", "PT Serif"), ("el", "Noto Serif")])
 def test_each_script_is_set_in_a_typeface_that_has_all_its_letters(code, typeface):
     language = languages.describe(code)
-    fontset = fonts.for_script(language.script)
+    fontset = typefaces.for_script(language.script)
     assert fontset.serif.name == typeface
-    fonts.check_coverage(fontset, language)  # raises if a letter is missing
-    assert fonts.check(fontset.faces())
+    typefaces.check_coverage(fontset, language)  # raises if a letter is missing
+    assert typefaces.check(fontset.faces())
 
 
 def test_a_language_whose_letters_no_typeface_has_names_the_font_to_add():
     georgian = languages.describe("ka")
-    with pytest.raises(fonts.FontError) as caught:
-        fonts.check_coverage(fonts.for_script("Geor"), georgian, where="docs/publication.toml")
+    with pytest.raises(typefaces.FontError) as caught:
+        typefaces.check_coverage(typefaces.for_script("Geor"), georgian, where="docs/publication.toml")
     message = str(caught.value)
     assert "Noto Serif (fontpkg-noto-serif) does not have: ა ბ გ" in message
     assert "Noto Serif Georgian" in message and "[fonts.Geor]" in message
 
 
 def test_a_publication_chooses_the_typefaces_of_a_script():
-    fontset = fonts.for_script("Latn", {"Latn": ("fontpkg-noto-serif", "fontpkg-noto-sans")})
+    fontset = typefaces.for_script("Latn", {"Latn": ("fontpkg-noto-serif", "fontpkg-noto-sans")})
     assert (fontset.serif.name, fontset.sans.name) == ("Noto Serif", "Noto Sans")
     assert {face.target_name for face in fontset.faces()} >= {"NotoSerif-wdth-wght.ttf", "NotoSans-wdth-wght.ttf"}
     assert all(face.css_weight == "100 900" for face in fontset.faces())  # variable fonts

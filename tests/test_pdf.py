@@ -10,8 +10,8 @@ import pypdf
 import pytest
 
 from briefpub.catalogs import store
-from briefpub.editions import fonts
 from briefpub.editions.pdf import build_only_fetcher, load_weasyprint
+from briefpub.project import typefaces
 from conftest import BRIEF, REPO
 
 
@@ -43,9 +43,9 @@ def test_only_the_declared_fonts_are_used_all_embedded_and_subset(release, code)
 def test_the_declared_fonts_cover_the_four_languages():
     from fontTools.ttLib import TTFont
 
-    for face in fonts.FACES:
+    for face in typefaces.FACES:
         cmap = TTFont(face.path).getBestCmap()
-        missing = [c for c in fonts.COVERAGE if not c.isspace() and ord(c) not in cmap]
+        missing = [c for c in typefaces.COVERAGE if not c.isspace() and ord(c) not in cmap]
         assert not missing, f"{face.file} lacks {missing}"
 
 
@@ -116,7 +116,7 @@ def test_fonts_installed_on_the_machine_do_not_change_the_pdf(tmp_path):
 
     extra = tmp_path / "system-fonts"
     extra.mkdir()
-    for face in fonts.FACES:
+    for face in typefaces.FACES:
         (extra / face.path.name).write_bytes(face.path.read_bytes())
     config = tmp_path / "fonts.conf"
     config.write_text(

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from briefpub.catalogs import store
+from briefpub.project.languages import human_size
 from briefpub.release import publish
 from browser import native_names
 from conftest import BASE_URL, BRIEF, REPO, read_page
@@ -190,7 +191,7 @@ def test_each_edition_links_its_own_pdf_and_epub_with_their_sizes(release, code)
             target = resolve(page, link.attrs["href"])
             assert target == release / f"ukraine-belarus-brief-{code}.{suffix}"
             assert target.is_file()
-            assert link.text == f"{publish.FORMAT_NAMES[suffix]}, {publish.human_size(target.stat().st_size, language)}"
+            assert link.text == f"{publish.FORMAT_NAMES[suffix]}, {human_size(target.stat().st_size, language)}"
             assert "download" in link.attrs
 
 

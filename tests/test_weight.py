@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from fontTools.ttLib import TTFont
 
-from briefpub.editions import fonts
+from briefpub.project import typefaces
 from conftest import BRIEF, briefpub, declare
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
@@ -110,7 +110,7 @@ def test_every_page_preloads_its_body_face(brief_html):
 def test_the_subsets_cover_every_character_of_every_page(release):
     shared = release / "html" / "_fonts"
     covered = {name: cmap(path.read_bytes()) for name, path in ((p.name, p) for p in shared.glob("*.woff2"))}
-    full = cmap(fonts.FACES[0].path.read_bytes())
+    full = cmap(typefaces.FACES[0].path.read_bytes())
     assert len(covered["PT_Serif-Web-Regular.woff2"]) < len(full) / 2, "a subset, not the whole font"
     for page in [release / "index.html", *(release / "html").rglob("*.html")]:
         text = shown(page.read_text(encoding="utf-8"))

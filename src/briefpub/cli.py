@@ -27,8 +27,8 @@ def _project(root: Path) -> build.Project:
     """The project at ``root`` with its publication read; a wrong or missing
     declaration, or a language its typefaces cannot set, is reported (file,
     line, key, what to do) with exit code 2."""
-    from briefpub.editions.fonts import FontError
     from briefpub.project.publication import DeclarationError, check_fonts
+    from briefpub.project.typefaces import FontError
     from briefpub.release import build
 
     project = build.Project(root)
@@ -155,9 +155,8 @@ def list_languages(root: Path) -> None:
               help='The kind of document, e.g. "Policy brief".')
 def new_command(folder: Path, source_language: str, targets: str, title: str | None, kind: str) -> None:
     """Start a new publication in FOLDER that `briefpub dist --allow-incomplete` builds at once."""
-    from briefpub.catalogs import store
+    from briefpub.catalogs import sources, store
     from briefpub.project import scaffold
-    from briefpub.release import build
 
     try:
         plan = scaffold.plan(folder, source_language.strip(), [c.strip() for c in targets.split(",") if c.strip()],
@@ -168,14 +167,13 @@ def new_command(folder: Path, source_language: str, targets: str, title: str | N
     for path in scaffold.write(plan):
         click.echo(f"  created  {path}")
     project = _project(folder.resolve())
-    run = build.extract(project)
+    run = sources.write_templates(project)
     if not run.ok:
         click.echo(run.log, err=True)
         sys.exit(1)
-    for result in store.update(project.build_dir / "gettext", project.locale_dir,
-                                  list(project.publication.languages)):
+    for result in store.update(run.folder, project.locale_dir, list(project.publication.languages)):
         click.echo(f"  created  {result.path}")
-    for path in scaffold.prefill_theme_labels(project.locale_dir, project.publication.languages):
+    for path in store.prefill_theme_labels(project.locale_dir, project.publication.languages):
         click.echo(f"  filled   {path}: the page's labels, as briefpub translates them")
     click.echo(f"The publication is in {folder}: write docs/index.md, complete docs/publication.toml, then "
                f"`briefpub dist --allow-incomplete --root {folder}`")
@@ -626,8 +624,7 @@ def glossary_command(fmt: str, root: Path, output: Path | None) -> None:
               help="Extract the source's messages first (else use the templates already in _build/gettext).")
 def update(lang: str | None, root: Path, extract: bool) -> None:
     """Extract the source's messages and merge them into the catalogs, keeping every translation."""
-    from briefpub.catalogs import store
-    from briefpub.release import build
+    from briefpub.catalogs import sources, store
 
     project = _project(root)
     langs = _languages(project, lang)
@@ -639,7 +636,7 @@ def update(lang: str | None, root: Path, extract: bool) -> None:
     with store.update_lock(project.build_dir, on_wait=waiting):
         if extract:
             configuration_or_exit(project)
-            run = build.extract(project)
+            run = sources.write_templates(project)
             if not run.ok:
                 click.echo(run.log, err=True)
                 click.echo("briefpub: the source's messages could not be extracted; the catalogs are unchanged",

@@ -4,7 +4,8 @@ A catalog says what it contains, not what it lacks: a header-only catalog, or
 one that lost an entry, looks finished to anything that only counts its
 entries, and Sphinx quietly prints the English text instead.  So the checks
 and the statistics hold each catalog to the templates extracted from the
-source now, with Sphinx's gettext builder (:func:`briefpub.release.build.extract`).
+source now, with Sphinx's gettext builder (:func:`write_templates`, which
+``briefpub update`` runs too).
 
 The extraction (about two seconds) runs into a scratch folder, once per
 process for a given state of the source; its templates are kept in
@@ -18,6 +19,8 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,9 +30,8 @@ from babel.messages.pofile import write_po
 
 from briefpub import __version__
 from briefpub.catalogs import store
-from briefpub.project.layout import PACKAGE_DIR
+from briefpub.project.layout import PACKAGE_DIR, Project
 from briefpub.project.problems import ERROR, Problem
-from briefpub.release import build
 
 
 @dataclass(frozen=True)
@@ -44,7 +46,7 @@ class Templates:
 def beside(locale_dir: Path) -> Path | None:
     """The source folder of the project that holds ``locale_dir`` (its
     ``docs/``, with a ``conf.py``), or None when there is none."""
-    source_dir = build.Project(Path(locale_dir).absolute().parent).source_dir
+    source_dir = Project(Path(locale_dir).absolute().parent).source_dir
     return source_dir if (source_dir / "conf.py").is_file() else None
 
 
@@ -74,7 +76,7 @@ def _state(source_dir: Path) -> str:
 
 
 @dataclass(frozen=True)
-class _Scratch(build.Project):
+class _Scratch(Project):
     """The project, with its source where it is and its build in a scratch folder."""
 
     source: Path = Path()
@@ -123,13 +125,13 @@ def _known(source_dir: Path, state: str) -> Templates | None:
 
 
 def _kept(source_dir: Path) -> Path:
-    return build.Project(source_dir.parent).build_dir / "templates"
+    return Project(source_dir.parent).build_dir / "templates"
 
 
 def _extract(source_dir: Path) -> Templates:
     with tempfile.TemporaryDirectory(prefix="briefpub-templates-") as scratch:
         project = _Scratch(source_dir.parent, source=source_dir, scratch=Path(scratch))
-        run = build.extract(project)
+        run = write_templates(project)
         if not run.ok:
             log = "; ".join(line.strip() for line in run.log.splitlines()[:3] if line.strip())
             return Templates(source_dir, problems=[Problem(
@@ -137,12 +139,36 @@ def _extract(source_dir: Path) -> Templates:
                 f"the source's messages cannot be extracted, so no catalog can be checked against them "
                 f"({log or f'exit code {run.returncode}'}): run `make gettext` to see why",
             )])
-        domains = _read(project.build_dir / "gettext")
+        domains = _read(run.folder)
         for domain in domains.values():  # where each message is, from the project, not the scratch folder
             for message in domain:
-                message.locations = [(_from_project(project.build_dir / "gettext", name, source_dir.parent), line)
+                message.locations = [(_from_project(run.folder, name, source_dir.parent), line)
                                      for name, line in message.locations]
     return Templates(source_dir, domains)
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """A run of Sphinx's gettext builder: the templates in ``folder``, or the log of why not."""
+
+    folder: Path
+    returncode: int
+    log: str
+
+    @property
+    def ok(self) -> bool:
+        return self.returncode == 0
+
+
+def write_templates(project: Project) -> Extraction:
+    """Extract the source's messages (and the theme's labels) into
+    ``_build/gettext/*.pot`` with Sphinx's gettext builder."""
+    run = subprocess.run(
+        [sys.executable, "-m", "sphinx", "--builder", "gettext", "--fail-on-warning", "--quiet",
+         str(project.source_dir), str(project.build_dir / "gettext")],
+        cwd=project.root, capture_output=True, text=True,
+    )
+    return Extraction(project.build_dir / "gettext", run.returncode, (run.stdout + run.stderr).strip())
 
 
 def _read(pot_dir: Path) -> dict[str, Catalog]:

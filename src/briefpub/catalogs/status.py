@@ -17,7 +17,7 @@ from sphinx.application import Sphinx
 
 from briefpub import __version__
 from briefpub.catalogs import stats
-from briefpub.project.config import THEME_LOCALE_DIR
+from briefpub.project.config import THEME_LOCALE_DIR, dist_templates
 from briefpub.project.languages import Language
 from briefpub.project.layout import Project
 
@@ -46,15 +46,11 @@ def render(project: Project, language: Language, langs: list[Language] | None = 
            locale_dir: Path | None = None) -> str:
     """The status page of ``langs`` (every language of the publication by
     default), its labels in ``language``."""
-    import jinja2
-
-    from briefpub.release.landing import templates
-
     pub = project.publication
     langs = langs or list(pub.languages)
     rows = [{**row.as_dict(), "language": pub.get(row.code)}
             for row in stats.collect(locale_dir or project.locale_dir, langs)]
-    environment: jinja2.Environment = templates()
+    environment = dist_templates()
     environment.add_extension("jinja2.ext.i18n")
     environment.install_gettext_callables(labels(project, language), lambda s, p, n: s if n == 1 else p,
                                           newstyle=True)

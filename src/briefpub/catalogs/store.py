@@ -664,6 +664,34 @@ def update(pot_dir: Path, locale_dir: Path, langs: list[Language]) -> list[Updat
     return results
 
 
+def prefill_theme_labels(locale_dir: Path, langs: list[Language]) -> list[Path]:
+    """Fill the empty entries of each language's ``sphinx.po`` with the
+    translations of the theme's labels that briefpub ships, so that a new
+    publication (``briefpub new``) starts with its page labels translated;
+    return the catalogs changed.  The project's wording then overrides
+    briefpub's; every other entry keeps its bytes."""
+    from briefpub.project.config import THEME_LOCALE_DIR
+
+    changed = []
+    for language in langs:
+        shipped_path = THEME_LOCALE_DIR / language.code / "LC_MESSAGES" / f"{THEME_DOMAIN}.po"
+        path = catalog_dir(locale_dir, language) / f"{THEME_DOMAIN}.po"
+        if language.is_source or not shipped_path.is_file() or not path.is_file():
+            continue
+        shipped = {message.id: message.string for message in read(shipped_path) if message.id}
+        po = pofile.parse(path.read_text(encoding="utf-8"))
+        filled = [
+            entry.changed(msgstr=[shipped[entry.msgid]])
+            if not entry.is_header and not entry.obsolete and entry.msgid_plural is None
+            and not entry.translated and shipped.get(entry.msgid) else entry
+            for entry in po.entries
+        ]
+        if filled != po.entries:
+            write_all({path: pofile.PoFile(filled, po.trailer).render().encode("utf-8")})
+            changed.append(path)
+    return changed
+
+
 # --- writing, all or nothing ----------------------------------------------------------
 
 

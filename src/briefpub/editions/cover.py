@@ -20,7 +20,7 @@ from pathlib import Path
 from fontTools.pens.svgPathPen import SVGPathPen
 from fontTools.ttLib import TTFont
 
-from briefpub.editions.fonts import Face, FontSet, SANS, SERIF
+from briefpub.project.typefaces import Face, FontSet, SANS, SERIF
 
 WIDTH, HEIGHT = 1200, 1800
 MARGIN = 110

@@ -11,7 +11,7 @@ which WeasyPrint subsets as it embeds them.
 
 Which faces are used is read from the doctrees: the running text and the
 theme's labels always, italic and bold only where the text has emphasis,
-strong words, a rubric…  The typefaces themselves are :mod:`briefpub.editions.fonts`.
+strong words, a rubric…  The typefaces themselves are :mod:`briefpub.project.typefaces`.
 """
 
 from __future__ import annotations
@@ -22,10 +22,11 @@ from docutils import nodes
 from sphinx.environment import BuildEnvironment
 
 from briefpub.editions import fonts, noting
+from briefpub.project import typefaces
 from briefpub.project.config import THEME_DIR, THEME_LOCALE_DIR
 from briefpub.project.languages import Language
 
-THEME_FACES = {fonts.BODY, (fonts.SANS, "normal", 400), (fonts.SANS, "normal", 700)}
+THEME_FACES = {fonts.BODY, (typefaces.SANS, "normal", 400), (typefaces.SANS, "normal", 700)}
 """What the theme sets on every page: the text, and labels and headings in
 the sans (brief.css, print.css)."""
 
@@ -42,7 +43,7 @@ def _asks_for(text: nodes.Node) -> tuple[str, str, int]:
         italic = italic or isinstance(node, ITALIC)
         bold = bold or isinstance(node, BOLD) or isinstance(node, nodes.title)
         sans = sans or isinstance(node, SANS) or (isinstance(node, nodes.topic) and "contents" in node["classes"])
-    return (fonts.SANS if sans else fonts.SERIF, "italic" if italic else "normal", 700 if bold else 400)
+    return (typefaces.SANS if sans else typefaces.SERIF, "italic" if italic else "normal", 700 if bold else 400)
 
 
 def _ancestors(node: nodes.Node):

@@ -27,8 +27,7 @@ from xml.sax.saxutils import quoteattr
 from babel.core import get_global
 
 from briefpub import __version__
-from briefpub.editions import fonts
-from briefpub.project import layout
+from briefpub.project import layout, typefaces
 from briefpub.project.languages import Language
 from briefpub.project.publication import Publication
 
@@ -222,7 +221,7 @@ def script_json(data: dict) -> str:
 # --- images -------------------------------------------------------------------------
 
 
-def _face(typeface: fonts.Typeface, weight: int):
+def _face(typeface: typefaces.Typeface, weight: int):
     """A Pillow font of ``typeface`` at ``weight``, upright (a variable font set to it)."""
     from PIL import ImageFont
 

@@ -5,8 +5,10 @@ what ``conf.py`` cannot: ``-D language=xx`` is only known once Sphinx has
 applied it, and the translated title only once the catalog has been applied to
 the doctree.  Everything it knows about the publication and its languages
 it asks the publication the project declares (:mod:`briefpub.project.publication`);
-about fonts, :mod:`briefpub.editions.fonts`; where editions go, :mod:`briefpub.project.layout`.
-It never imports the assembly of dist/.
+about typefaces, :mod:`briefpub.project.typefaces`; where editions go, :mod:`briefpub.project.layout`.
+It never imports the assembly of dist/: the landing page of the HTML editions
+built so far is written by the build once they are built
+(:func:`briefpub.release.landing.write_build_landing`).
 """
 
 from __future__ import annotations
@@ -28,15 +30,14 @@ from sphinx.errors import ConfigError, ExtensionError
 from sphinx.locale import get_translation
 
 from briefpub import __version__
-from briefpub.catalogs import stats
+from briefpub.catalogs import fingerprint, stats
 from briefpub.editions import assets, edition_fonts, fonts, noting
-from briefpub.project import layout
+from briefpub.project import layout, typefaces
 from briefpub.project.config import THEME_DIR
 from briefpub.project.dates import build_date
-from briefpub.project.languages import Language, UnknownLanguage
+from briefpub.project.languages import Language, UnknownLanguage, human_size
 from briefpub.project.layout import MANIFEST, Project
 from briefpub.project.publication import DeclarationError, Publication
-from briefpub.release import landing, snapshot
 
 _ = get_translation("sphinx")
 """The theme's labels: translated by the catalogs briefpub ships, or by the project's own ``sphinx.po``."""
@@ -310,8 +311,8 @@ def write_fonts(app: Sphinx, env: BuildEnvironment) -> None:
     fontset = pub.fonts(language)
     static = Path(app.outdir) / "_static"
     try:
-        fonts.check(fontset.faces())
-        fonts.check_coverage(fontset, language, where=str(pub.declaration))
+        typefaces.check(fontset.faces())
+        typefaces.check_coverage(fontset, language, where=str(pub.declaration))
         if app.builder.name == "pdf":
             copy_font_files(fontset.faces(), static / "fonts")
             (static / layout.FONTS_CSS).write_text(fonts.font_face_css("fonts/", fontset.faces()), encoding="utf-8")
@@ -329,7 +330,7 @@ def write_fonts(app: Sphinx, env: BuildEnvironment) -> None:
         folder = Path(app.outdir) / layout.EDITION_FONTS
         cache = Project(Path(app.srcdir).parent).font_subsets_dir
         written = fonts.write_subsets(used, text, folder, flavor, cache)
-    except fonts.FontError as error:
+    except typefaces.FontError as error:
         raise ExtensionError(str(error)) from None
     for stale in set(folder.iterdir()) - set(written) - {folder / fonts_css_name(pub, lang) for lang in languages}:
         stale.unlink()
@@ -358,7 +359,7 @@ def fonts_css_name(pub: Publication, language: Language) -> str:
     return f"fonts-{language.script}.css"
 
 
-def copy_font_files(faces: tuple[fonts.Face, ...], folder: Path) -> None:
+def copy_font_files(faces: tuple[typefaces.Face, ...], folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     for face in faces:
         target = folder / face.target_name
@@ -456,7 +457,7 @@ def other_editions(app: Sphinx, pagename: str, language: Language) -> dict[str, 
             "format": layout.FORMAT_NAMES[file["format"]],
             "type": layout.MEDIA_TYPES[file["format"]],
             "href": layout.link(here, file["file"]),
-            "size": landing.human_size(file["size"], language),
+            "size": human_size(file["size"], language),
         }
         for file in app.config.briefpub_downloads
     ]
@@ -484,33 +485,14 @@ def write_manifest(app: Sphinx, exception: Exception | None) -> None:
         "catalogs": catalogs_digest(app),
     }
     (Path(app.outdir) / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
-    if app.builder.name == "html":
-        write_landing(app)
 
 
 def catalogs_digest(app: Sphinx) -> str:
-    """The digest of the catalogs the edition was built from, as a release
-    checks them (:mod:`briefpub.release.snapshot`): its own language's."""
+    """The fingerprint of the catalogs the edition was built from, its own
+    language's (:mod:`briefpub.catalogs.fingerprint`): a release compares it
+    with that of the catalogs it checked."""
     folder = Path(app.srcdir) / app.config.locale_dirs[0]
-    return snapshot.digest(folder, app.config.language)
-
-
-def write_landing(app: Sphinx) -> None:
-    """``_build/html/index.html``: the landing page of the HTML editions built
-    so far, as dist/ has it (:func:`briefpub.release.landing.write_landing`)."""
-    project = project_html_build(app, edition_language(app))
-    if project is None:
-        return
-    order = publication(app).languages
-    entries = []
-    for language in order:
-        built = layout.built_edition(project.output_dir(language, "html"))
-        if built is not None:
-            manifest = built[0]
-            entries.append(landing.Entry(language, manifest["title"], manifest["subtitle"]))
-    if entries:
-        landing.write_landing(project.output_dir(entries[0].language, "html").parent, entries, order,
-                              pub=publication(app))
+    return fingerprint.digest(folder, app.config.language)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

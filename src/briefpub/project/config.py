@@ -6,6 +6,9 @@ project declares beside it (``docs/publication.toml``,
 :mod:`briefpub.project.publication`).  Nothing here depends on the edition's
 language: ``-D language=xx`` is applied after ``conf.py`` has run, so
 per-language values are set later, by the extension in :mod:`briefpub.editions.sphinxext`.
+
+The theme is here too, with the templates of the pages briefpub writes
+besides the editions (:func:`dist_templates`).
 """
 
 from __future__ import annotations
@@ -15,12 +18,27 @@ import functools
 import hashlib
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from briefpub.project.layout import LOCALE_DIR, Project
+
+if TYPE_CHECKING:
+    import jinja2
 
 THEME_DIR = Path(__file__).parent.parent / "editions" / "theme"
 THEME_LOCALE_DIR = THEME_DIR / "locale"
 """The theme's labels translated with briefpub: ``<lang>/LC_MESSAGES/sphinx.po``."""
+
+
+def dist_templates() -> jinja2.Environment:
+    """The Jinja environment of the pages briefpub writes besides the
+    editions (the theme's ``dist/`` templates): the landing pages and the
+    index of a release, the translators' status page."""
+    import jinja2
+
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(THEME_DIR / "dist"), autoescape=True, keep_trailing_newline=True
+    )
 
 
 MYST_SETTINGS = {
@@ -154,4 +172,5 @@ def compile_theme_catalogs(target: Path) -> Path:
     return target
 
 
-__all__ = ["LOCALE_DIR", "MYST_SETTINGS", "THEME_DIR", "settings", "compile_theme_catalogs", "shipped_label"]
+__all__ = ["LOCALE_DIR", "MYST_SETTINGS", "THEME_DIR", "settings", "compile_theme_catalogs", "dist_templates",
+           "shipped_label"]

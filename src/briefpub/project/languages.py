@@ -181,6 +181,20 @@ class Language:
         return self.code
 
 
+def human_size(size: int, language: Language) -> str:
+    """A file size as the language writes it (``181 кБ``, ``1,8 MB``), number
+    and unit held together by a no-break space."""
+    from babel.units import format_unit
+
+    kilobytes = max(1, round(size / 1024))
+    if kilobytes < 1024:
+        text = format_unit(kilobytes, "digital-kilobyte", length="short", locale=language.locale, format="#,##0")
+    else:
+        text = format_unit(size / 1024 / 1024, "digital-megabyte", length="short", locale=language.locale,
+                           format="#,##0.0")
+    return text.replace(" ", "\u00a0").replace("\u202f", "\u00a0")
+
+
 _PLURAL_FORMS = re.compile(r"\s*nplurals\s*=\s*(\d+)\s*;\s*plural\s*=\s*(.+?)\s*;?\s*")
 
 

@@ -25,6 +25,9 @@ SOURCE_DIR = "docs"
 LOCALE_DIR = "locale"
 BUILD_DIR = "_build"
 DIST_DIR = "dist"
+SNAPSHOT_DIR = "catalogs"
+"""The copy of ``locale/`` under ``_build/`` that a release checks and builds
+(:mod:`briefpub.release.snapshot`)."""
 
 MANIFEST = ".briefpub.json"
 """Written by each Sphinx run beside its edition: what the edition says about
@@ -86,10 +89,8 @@ class Project:
 
     @property
     def snapshot_dir(self) -> Path:
-        """The copy of ``locale/`` a release checks and builds (:mod:`briefpub.release.snapshot`)."""
-        from briefpub.release import snapshot
-
-        return self.build_dir / snapshot.FOLDER
+        """The copy of ``locale/`` a release checks and builds (:data:`SNAPSHOT_DIR`)."""
+        return self.build_dir / SNAPSHOT_DIR
 
     @property
     def theme_locale_dir(self) -> Path:

@@ -22,8 +22,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from briefpub.editions import fonts
-from briefpub.project import languages
+from briefpub.project import languages, typefaces
 from briefpub.project.languages import Language, UnknownLanguage
 
 DECLARATION = Path("docs") / "publication.toml"
@@ -165,8 +164,8 @@ class Publication:
         return self.identifiers.get(language.code) or Identifier(
             "urn", f"urn:briefpub:{self.name}:{language.code}:{self.version}")
 
-    def fonts(self, language: Language) -> fonts.FontSet:
-        return fonts.for_script(language.script, self.typefaces)
+    def fonts(self, language: Language) -> typefaces.FontSet:
+        return typefaces.for_script(language.script, self.typefaces)
 
     def edition_url(self, language: Language) -> str | None:
         """Where the language's HTML edition is on the web, if the base URL is declared."""
@@ -425,14 +424,14 @@ def _fonts(reader: _Reader, data: dict) -> dict[str, tuple[str, str]]:
             raise reader.error(key, f"{script!r} is not an ISO 15924 script code (Latn, Cyrl, Grek, Geor…)")
         if not isinstance(value, dict):
             raise reader.error(key, f'must be a table: [fonts.{script}] with serif = "…" and sans = "…"')
-        reader.known_keys(value, fonts.ROLES, key + ".")
-        default = fonts.for_script(script)
+        reader.known_keys(value, typefaces.ROLES, key + ".")
+        default = typefaces.for_script(script)
         chosen = []
-        for role, fallback in zip(fonts.ROLES, default.typefaces):
+        for role, fallback in zip(typefaces.ROLES, default.typefaces):
             package = reader.string(value, role, f"{key}.{role}") or fallback.package
             try:
-                fonts.Typeface(package).faces("-")
-            except fonts.FontError as error:
+                typefaces.Typeface(package).faces("-")
+            except typefaces.FontError as error:
                 raise reader.error(f"{key}.{role}", f"{error}") from None
             chosen.append(package)
         result[script] = (chosen[0], chosen[1])
@@ -525,8 +524,8 @@ def check_fonts(publication: Publication) -> None:
     reader = _Reader(publication.declaration, publication.declaration.read_text(encoding="utf-8"))
     for language in publication.languages:
         try:
-            fonts.check_coverage(publication.fonts(language), language, where=str(publication.declaration))
-        except fonts.CoverageError as error:
+            typefaces.check_coverage(publication.fonts(language), language, where=str(publication.declaration))
+        except typefaces.CoverageError as error:
             key = f"fonts.{language.script}" if language.script in publication.typefaces else "languages"
             raise DeclarationError(publication.declaration, reader.line(key), key,
                                    str(error).removeprefix(f"{publication.declaration}: ")) from None

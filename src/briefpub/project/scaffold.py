@@ -4,7 +4,8 @@ It writes what a project needs and nothing of briefpub itself: the
 declaration (``docs/publication.toml``) and a two-line ``docs/conf.py``, a
 first document with a title, a terminology list, a ``.gitignore`` and a
 Makefile with the brief's targets.  The catalogs are then made as
-``briefpub update`` makes them, from the source.
+``briefpub update`` makes them, from the source, with the theme's labels
+that briefpub translates filled in (:func:`briefpub.catalogs.store.prefill_theme_labels`).
 """
 
 from __future__ import annotations
@@ -196,35 +197,6 @@ clean:
 distclean: clean
 \trm -rf dist
 """
-
-
-def prefill_theme_labels(locale_dir: Path, langs) -> list[Path]:
-    """Fill the empty entries of each language's ``sphinx.po`` with the
-    translations of the theme's labels that briefpub ships, so that a new
-    publication starts with its page labels translated; return the catalogs
-    changed.  The project's wording then overrides briefpub's; every other
-    entry keeps its bytes."""
-    from briefpub.catalogs import pofile, store
-    from briefpub.project.config import THEME_LOCALE_DIR
-
-    changed = []
-    for language in langs:
-        shipped_path = THEME_LOCALE_DIR / language.code / "LC_MESSAGES" / "sphinx.po"
-        path = store.catalog_dir(locale_dir, language) / "sphinx.po"
-        if language.is_source or not shipped_path.is_file() or not path.is_file():
-            continue
-        shipped = {message.id: message.string for message in store.read(shipped_path) if message.id}
-        po = pofile.parse(path.read_text(encoding="utf-8"))
-        filled = [
-            entry.changed(msgstr=[shipped[entry.msgid]])
-            if not entry.is_header and not entry.obsolete and entry.msgid_plural is None
-            and not entry.translated and shipped.get(entry.msgid) else entry
-            for entry in po.entries
-        ]
-        if filled != po.entries:
-            store.write_all({path: pofile.PoFile(filled, po.trailer).render().encode("utf-8")})
-            changed.append(path)
-    return changed
 
 
 def write(plan: Plan) -> list[Path]:

@@ -20,7 +20,6 @@ import queue as queues
 import shutil
 import signal
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable
@@ -31,14 +30,11 @@ from briefpub import __version__
 from briefpub.project.languages import Language
 from briefpub.project.layout import MANIFEST, PACKAGE_DIR, Project
 
-__all__ = ["FORMATS", "MANIFEST", "Project", "Result", "build", "run_sphinx", "extract", "explain"]
+__all__ = ["FORMATS", "MANIFEST", "Project", "Result", "build", "run_sphinx", "explain"]
 
 FORMATS = ("epub", "pdf", "html")
 """Formats briefpub can build, in the order they are built: a language's HTML
 edition comes last, so that it links its PDF and ePub with their sizes."""
-
-"""The briefpub package, its theme included: part of what every edition is made from."""
-
 
 SNAPSHOT_VARIABLE = "BRIEFPUB_CATALOGS_DIGEST"
 """Set in a build's environment when it builds from the release's snapshot of
@@ -115,7 +111,7 @@ def _file_digest(path: Path) -> bytes:
 def inputs_digest(project: Project, language: Language, fmt: str, incomplete: bool, env: dict) -> str:
     """A digest of everything the edition is made from: the source, the
     catalogs, briefpub itself with its theme, the fonts, the date."""
-    from briefpub.editions import fonts
+    from briefpub.project import typefaces
 
     paths = [p for p in _files(project.source_dir) if "_build" not in p.relative_to(project.root).parts]
     # An edition is made from its own language's catalogs only: nothing of
@@ -123,7 +119,7 @@ def inputs_digest(project: Project, language: Language, fmt: str, incomplete: bo
     paths += _files(catalogs_dir(project, env) / language.code, "*.po") + _files(PACKAGE_DIR)
     try:
         paths += [face.path for face in project.publication.fonts(language).faces()]
-    except fonts.FontError:
+    except typefaces.FontError:
         pass
     digest = hashlib.sha256()
     for part in (__version__, language.code, fmt, str(incomplete), env.get("SOURCE_DATE_EPOCH", "now")):
@@ -267,19 +263,6 @@ def time_limit(seconds: float):
         signal.signal(signal.SIGALRM, previous)
 
 
-def extract(project: Project) -> Result:
-    """Extract the source's messages (and the theme's labels) into
-    ``_build/gettext/*.pot`` with Sphinx's gettext builder."""
-    started = time.perf_counter()
-    run = subprocess.run(
-        [sys.executable, "-m", "sphinx", "--builder", "gettext", "--fail-on-warning", "--quiet",
-         str(project.source_dir), str(project.build_dir / "gettext")],
-        cwd=project.root, capture_output=True, text=True,
-    )
-    return Result(project.publication.source, "gettext", project.build_dir / "gettext", time.perf_counter() - started,
-                  run.returncode, (run.stdout + run.stderr).strip())
-
-
 def explain(error: BaseException) -> str:
     """A message for a person: what failed, where, and what to do."""
     seen = error
@@ -376,7 +359,9 @@ def build(
     """Build every (language, format) that is out of date, one worker process
     per language, ``jobs`` at a time (default: every core).  ``catalogs``, the
     digest of a snapshot taken with :func:`briefpub.release.snapshot.take`, makes
-    every edition build from that snapshot."""
+    every edition build from that snapshot.  Once the HTML editions are
+    built, ``_build/html/`` gets the landing page of those it holds, as
+    dist/ has it (:func:`briefpub.release.landing.write_build_landing`)."""
     for fmt in formats:
         if fmt not in FORMATS:
             raise ValueError(f"unknown format {fmt!r}: briefpub builds {', '.join(FORMATS)}")
@@ -404,6 +389,11 @@ def build(
     if plans:
         _warm_up({fmt for plan in plans.values() for fmt, _ in plan}, tuple(langs))
         _run_workers(project, plans, incomplete, env, jobs or os.cpu_count() or 1, notify, results)
+    if "html" in formats:
+        from briefpub.release import landing
+
+        with contextlib.suppress(OSError):  # a page that cannot be written fails no edition; the next build writes it
+            landing.write_build_landing(project)
     return [results[(language.code, fmt)] for language in langs for fmt in formats]
 
 

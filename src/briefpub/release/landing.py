@@ -1,16 +1,17 @@
 """What readers see of the editions besides the editions: the landing page
-of the HTML editions and file sizes written the way each language writes
-them.
+of the HTML editions, and what a reader downloads of each.
 
-The Sphinx extension writes the landing page of a local build as editions
-are built, and the publishing step writes the one in ``dist/``; both use
-this module, so neither side imports the other.
+The build writes the landing page of the HTML editions built so far in
+``_build/html/`` once it has built them (:func:`write_build_landing`), and
+the publishing step writes the one in ``dist/``; both with
+:func:`write_landing`.
 
 A landing page speaks to every reader: each edition's title and summary in
 its own language, marked with it; with JavaScript, the page takes the
 title of the edition the reader's browser asks for.  Sizes are what a
 reader downloads: a PDF's or ePub's file, and for an HTML edition what a
-first visit transfers (:func:`first_visit_size`), not its folder.
+first visit transfers (:func:`first_visit_size`), not its folder; each
+language writes them its own way (:func:`briefpub.project.languages.human_size`).
 """
 
 from __future__ import annotations
@@ -22,32 +23,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-import jinja2
-from babel.units import format_unit
-
 from briefpub.editions import metadata
-from briefpub.project.config import THEME_DIR
+from briefpub.project.config import dist_templates
 from briefpub.project.languages import Language
-from briefpub.project.layout import FONTS_CSS, FONTS_DIR, HTML_DIR, LANDING, link
+from briefpub.project.layout import FONTS_CSS, FONTS_DIR, HTML_DIR, LANDING, Project, built_edition, link
 from briefpub.project.publication import Publication
-
-
-def human_size(size: int, language: Language) -> str:
-    """A file size as the language writes it (``181 кБ``, ``1,8 MB``), number
-    and unit held together by a no-break space."""
-    kilobytes = max(1, round(size / 1024))
-    if kilobytes < 1024:
-        text = format_unit(kilobytes, "digital-kilobyte", length="short", locale=language.locale, format="#,##0")
-    else:
-        text = format_unit(size / 1024 / 1024, "digital-megabyte", length="short", locale=language.locale,
-                           format="#,##0.0")
-    return text.replace(" ", "\u00a0").replace("\u202f", "\u00a0")
-
-
-def templates() -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(THEME_DIR / "dist"), autoescape=True, keep_trailing_newline=True
-    )
 
 
 @dataclass(frozen=True)
@@ -68,14 +48,14 @@ def write_landing(folder: Path, entries: list[Entry], order: tuple[Language, ...
     ``order``; with JavaScript, the edition that best matches the languages
     the reader's browser asks for is offered first.  With the publication
     ``pub``, its head says where it is and what a shared link shows
-    (:func:`landing_head`).  Used for dist/ and for a local build of every
-    language.
+    (:func:`landing_head`).  Used for dist/ and for a local build
+    (:func:`write_build_landing`).
     """
     codes = [language.code for language in order]
     entries = sorted(entries, key=lambda e: codes.index(e.language.code) if e.language.code in codes else len(codes))
     source = next((e for e in entries if e.language.is_source), entries[0])
     first = entries[0].language.code
-    page = templates().get_template("html.html").render(
+    page = dist_templates().get_template("html.html").render(
         entries=[{"entry": e, "href": link(LANDING, f"{e.language.code}/index.html")} for e in entries],
         source=source,
         fonts=link(f"{HTML_DIR}/{LANDING}", f"{FONTS_DIR}/{FONTS_CSS}"),
@@ -83,11 +63,26 @@ def write_landing(folder: Path, entries: list[Entry], order: tuple[Language, ...
         head=landing_head(pub, source, f"{HTML_DIR}/", f"{first}/_static/") if pub else None,
     )
     target = folder / LANDING
-    # Languages build in parallel: replace the page in one step, never leave it half-written.
+    # The page may be served as it is written: replace it in one step, never leave it half-written.
     partial = target.with_name(f".{LANDING}.{os.getpid()}")
     partial.write_text(page, encoding="utf-8")
     partial.replace(target)
     return target
+
+
+def write_build_landing(project: Project) -> Path | None:
+    """``_build/html/index.html``: the landing page of the HTML editions built
+    so far, laid out as dist/ has it; None while no HTML edition is built."""
+    pub = project.publication
+    entries = []
+    for language in pub.languages:
+        built = built_edition(project.output_dir(language, "html"))
+        if built is not None:
+            manifest = built[0]
+            entries.append(Entry(language, manifest["title"], manifest["subtitle"]))
+    if not entries:
+        return None
+    return write_landing(project.output_dir(entries[0].language, "html").parent, entries, pub.languages, pub=pub)
 
 
 def font_preloads(pub: Publication | None, language: Language, root: Path) -> list[str]:

@@ -17,19 +17,19 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from briefpub.catalogs import fingerprint
 from briefpub.editions import metadata
-from briefpub.release.build import Result
-from briefpub.release.landing import (Entry, first_visit_size, font_preloads, human_size, landing_head, templates,
-                              write_landing)
-from briefpub.project.languages import Language
+from briefpub.project.config import dist_templates
+from briefpub.project.languages import Language, human_size
 from briefpub.project.layout import (EDITION_FONTS, FONTS_CSS, FONTS_DIR, FORMAT_NAMES, HTML_DIR, LANDING, MANIFEST,
-                             MEDIA_TYPES, Project, built_edition, html_dir, link)
+                                     MEDIA_TYPES, Project, built_edition, html_dir, link)
 from briefpub.project.publication import Publication
-
 from briefpub.release import snapshot
+from briefpub.release.build import Result
+from briefpub.release.landing import Entry, first_visit_size, font_preloads, landing_head, write_landing
 
-__all__ = ["Entry", "FORMAT_NAMES", "HTML_DIR", "LANDING", "MEDIA_TYPES", "built_edition", "html_dir", "human_size",
-           "link", "publish", "collect", "recover", "write_landing"]
+__all__ = ["Entry", "FORMAT_NAMES", "HTML_DIR", "LANDING", "MEDIA_TYPES", "built_edition", "html_dir", "link",
+           "publish", "collect", "recover", "write_landing"]
 
 HTML_LEFT_OUT = (".buildinfo", ".buildinfo.bak", MANIFEST, "objects.inv", "_sources", ".doctrees")
 
@@ -145,7 +145,7 @@ def write_index(staging: Path, editions: list[Edition], order: tuple[Language, .
     if pub is not None and html:
         head = landing_head(pub, Entry(source["language"], source["title"], source["subtitle"]), "",
                             f"{html_dir(html[0]['language'])}/_static/")
-    page = templates().get_template("index.html").render(
+    page = dist_templates().get_template("index.html").render(
         languages=by_language, source=source,
         fonts=f"{FONTS_DIR}/{FONTS_CSS}" if html else None,
         preload=font_preloads(pub, source["language"], staging) if html else [],
@@ -269,7 +269,7 @@ def verify_catalogs(results: list[Result], catalogs: snapshot.Snapshot) -> None:
     stale = [
         f"{result.format}-{result.language.code}" for result in results
         if read_manifest(result).get("catalogs")
-        != snapshot.digest(catalogs.folder, result.language.code)
+        != fingerprint.digest(catalogs.folder, result.language.code)
     ]
     if stale:
         raise ReleaseError(f"not published: {', '.join(stale)} were built from other catalogs than the ones "

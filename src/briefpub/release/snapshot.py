@@ -9,28 +9,24 @@ published unchecked.
 
 Reading ``locale/`` refuses, without reading them, what is no catalog:
 symlinks that leave the project, devices, FIFOs, sockets, and files too
-large to be a catalog.
+large to be a catalog.  The digest is the catalogs' fingerprint
+(:mod:`briefpub.catalogs.fingerprint`), which every edition records too.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import os
 import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+from briefpub.catalogs.fingerprint import GENERATED, digest
+from briefpub.project.layout import SNAPSHOT_DIR
 from briefpub.project.problems import ERROR, Problem
-
-FOLDER = "catalogs"
-"""The snapshot's folder under ``_build/``."""
 
 MAX_BYTES = 64 * 1024 * 1024
 """No catalog is this large; a file that is gets refused unread."""
-
-GENERATED = (".mo",)
-"""Files Sphinx compiles beside the catalogs: not part of what was checked."""
 
 
 class SnapshotChanged(RuntimeError):
@@ -62,26 +58,6 @@ class Snapshot:
             raise SnapshotChanged(
                 f"the catalogs in {self.folder} changed after they were checked (digest {found[:12]}, "
                 f"checked {self.digest[:12]}): run the release again")
-
-
-def catalog_files(folder: Path, language: str | None = None) -> list[Path]:
-    """The files of a catalogs folder that a build reads, in a stable order:
-    one language's folder, or all of it."""
-    base = folder / language if language else folder
-    if not base.is_dir():
-        return []
-    return sorted(p for p in base.rglob("*") if p.is_file() and p.suffix not in GENERATED)
-
-
-def digest(folder: Path, language: str | None = None) -> str:
-    """A digest of the catalogs (names and bytes) of ``folder``, or of one
-    language's part of it."""
-    folder = Path(folder)
-    found = hashlib.sha256()
-    for path in catalog_files(folder, language):
-        found.update(path.relative_to(folder).as_posix().encode() + b"\0")
-        found.update(hashlib.sha256(path.read_bytes()).digest())
-    return found.hexdigest()
 
 
 def _read(path: Path, root: Path, shown: Path) -> tuple[bytes | None, Problem | None]:
@@ -131,7 +107,7 @@ def take(project_root: Path, locale_dir: Path, build_dir: Path) -> Snapshot:
     content did not change are left alone (Sphinx then reuses what it
     compiled from them)."""
     root = Path(project_root).resolve()
-    locale_dir, target = Path(locale_dir), Path(build_dir) / FOLDER
+    locale_dir, target = Path(locale_dir), Path(build_dir) / SNAPSHOT_DIR
     problems: list[Problem] = []
     wanted: set[Path] = set()
     if locale_dir.is_dir():
