@@ -57,6 +57,37 @@ def test_a_language_with_catalog_errors_is_not_built_and_the_others_are(tmp_path
     assert "Belarusian editions are not built" in run.stderr
 
 
+def test_a_language_built_alone_makes_its_pdf_beside_its_html_which_links_its_final_size(tmp_path):
+    """With a core to spare the PDF is made beside the HTML; the HTML still
+    shows the size the PDF has once made, and the editions are those a build
+    of one format after another makes."""
+    from briefpub.catalogs import store
+    from briefpub.project.languages import human_size
+
+    beside, one_by_one = copy_project(tmp_path / "beside"), copy_project(tmp_path / "one-by-one")
+    polish = BRIEF.get("pl")
+    for project, jobs in ((beside, "2"), (one_by_one, "1")):
+        assert briefpub("build", "--lang", "pl", "-j", jobs, cwd=project.root).returncode == 0
+    first = next(beside.output_dir(polish, "pdf").glob("*.pdf")).stat().st_size
+    for project, jobs in ((beside, "2"), (one_by_one, "1")):
+        # A translator adds a long passage: the PDF grows by kilobytes.
+        path = project.locale_dir / "pl" / "LC_MESSAGES" / "index.po"
+        catalog = store.read(path)
+        longest = max((m for m in catalog if m.id and m.string), key=lambda m: len(m.string))
+        longest.string = " ".join([longest.string] * 4)
+        store.write(path, catalog)
+        run = briefpub("build", "--lang", "pl", "-j", jobs, cwd=project.root)
+        assert run.returncode == 0, run.stdout + run.stderr
+        assert states(run) == {"epub-pl": "done", "pdf-pl": "done", "html-pl": "done"}
+    pdf = next(beside.output_dir(polish, "pdf").glob("*.pdf"))
+    assert round(pdf.stat().st_size / 1024) > round(first / 1024)
+    page = (beside.output_dir(polish, "html") / "index.html").read_text(encoding="utf-8")
+    assert f'PDF<span class="size">, {human_size(round(pdf.stat().st_size / 1024) * 1024, polish)}</span>' in page
+    for fmt, name in (("html", "index.html"), ("pdf", pdf.name)):
+        assert (beside.output_dir(polish, fmt) / name).read_bytes() == \
+            (one_by_one.output_dir(polish, fmt) / name).read_bytes(), fmt
+
+
 def test_each_language_is_built_in_its_own_process(tmp_path):
     """Sphinx keeps translations per process: two languages in one process
     would leak labels from one edition into the other."""

@@ -94,7 +94,7 @@ class Page:
     kind: str
     """The document's kind, translated (``Аналітична записка``)."""
     downloads: tuple[dict, ...] = ()
-    """The edition's PDF and ePub: ``format``, ``file``, ``size`` (bytes)."""
+    """The edition's PDF and ePub: ``format``, ``file``, ``kilobytes``."""
     address: str | None = None
     """The address of a page of its own rather than one of the edition's (a landing page)."""
     landing: bool = False
@@ -160,7 +160,7 @@ class Page:
         if self.downloads and pub.edition_url(language):
             work["encoding"] = [
                 {"@type": "MediaObject", "encodingFormat": layout.MEDIA_TYPES[file["format"]],
-                 "contentUrl": pub.base_url + file["file"], "contentSize": f"{file['size']} B"}
+                 "contentUrl": pub.base_url + file["file"], "contentSize": f"{file['kilobytes']} KiB"}
                 for file in self.downloads
             ]
         if language.is_source:

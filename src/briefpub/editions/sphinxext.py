@@ -143,14 +143,19 @@ def find_downloads(app: Sphinx, language: Language) -> list[dict[str, Any]]:
     """The edition's own PDF and ePub, for its HTML edition to link with their sizes.
 
     ``briefpub build`` and ``briefpub dist`` build a language's PDF and ePub
-    before its HTML (:data:`briefpub.release.build.FORMATS`); an HTML build without
-    them offers no downloads.  The result is a config value that Sphinx
-    hashes into the HTML build's ``.buildinfo``, so pages are rewritten when a
-    size changes.
+    before its HTML, or beside it (:mod:`briefpub.release.build`); an HTML
+    build without them offers no downloads.  The result is a config value
+    that Sphinx hashes into the HTML build's ``.buildinfo``, so pages are
+    rewritten when a size as the page shows it changes — and only then: a
+    corrected sentence leaves a PDF of 742 kB at 742 kB.
     """
     project = project_html_build(app, language)
-    if project is None:
-        return []
+    return [] if project is None else downloads(project, language)
+
+
+def downloads(project: Project, language: Language) -> list[dict[str, Any]]:
+    """The PDF and ePub editions of ``language`` built so far: ``format``,
+    ``file`` (in dist/) and ``kilobytes``, the size a page shows."""
     found = []
     for fmt in layout.FORMAT_NAMES:
         if fmt == "html":
@@ -159,7 +164,7 @@ def find_downloads(app: Sphinx, language: Language) -> list[dict[str, Any]]:
         if built is None or built[0].get("language") != language.code:
             continue
         manifest, main = built
-        found.append({"format": fmt, "file": manifest["file"], "size": main.stat().st_size})
+        found.append({"format": fmt, "file": manifest["file"], "kilobytes": max(1, round(main.stat().st_size / 1024))})
     return found
 
 
@@ -457,7 +462,7 @@ def other_editions(app: Sphinx, pagename: str, language: Language) -> dict[str, 
             "format": layout.FORMAT_NAMES[file["format"]],
             "type": layout.MEDIA_TYPES[file["format"]],
             "href": layout.link(here, file["file"]),
-            "size": human_size(file["size"], language),
+            "size": human_size(file["kilobytes"] * 1024, language),
         }
         for file in app.config.briefpub_downloads
     ]

@@ -6,6 +6,9 @@ them once and forks one worker per language; the worker inherits the imports,
 parses the language's doctrees once and builds all its formats from them.
 Languages never share a process (Sphinx keeps its translations in module
 state), and an edition whose inputs did not change is not rebuilt at all.
+With a core to spare — fewer languages to build than cores, as when a
+translator rebuilds their own — a language's PDF, the longest of its
+formats, is made beside its HTML.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ import subprocess
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from briefpub import __version__
@@ -156,7 +159,8 @@ def is_up_to_date(project: Project, language: Language, fmt: str, digest: str) -
 
 
 def run_sphinx(project: Project, language: Language, fmt: str, incomplete: bool = False,
-               overrides: dict | None = None, ready: Callable[[], None] | None = None) -> Result:
+               overrides: dict | None = None, ready: Callable[[], None] | None = None,
+               forget: bool = True) -> Result:
     """Build one edition with Sphinx in this process; warnings are errors, so
     markup that a translation broke stops the edition instead of publishing it.
 
@@ -166,7 +170,8 @@ def run_sphinx(project: Project, language: Language, fmt: str, incomplete: bool 
 
     An edition that takes longer than ``briefpub_time_limit`` seconds is
     stopped; one that fails leaves nothing a later run could reuse
-    (:func:`forget_failed`).  Inside a release, the edition is built from the
+    (:func:`forget_failed`; ``forget=False`` leaves that to the caller, when
+    another run may still be reading the same saved state).  Inside a release, the edition is built from the
     catalogs' snapshot, whose digest is verified before and after.
     """
     from sphinx.application import Sphinx
@@ -202,7 +207,7 @@ def run_sphinx(project: Project, language: Language, fmt: str, incomplete: bool 
     except Exception as error:  # Sphinx reports everything as exceptions of many kinds
         log.write(explain(error) + "\n")
         returncode = 1
-    if returncode != 0:
+    if returncode != 0 and forget:
         forget_failed(project, language, fmt)
     return Result(language, fmt, project.output_dir(language, fmt), time.perf_counter() - started,
                   returncode, log.getvalue().strip())
@@ -321,7 +326,10 @@ def _warm_up(formats: set[str], langs: tuple[Language, ...] = ()) -> None:
 
 
 def _language_worker(root: str, code: str, plan: list[tuple[str, str]], incomplete: bool,
-                     env: dict, events, parent: int) -> None:
+                     env: dict, events, parent: int, spare_core: bool = False) -> None:
+    """Build a language's editions in the order of ``plan``.  With a core to
+    spare, the PDF — the longest by far — is made beside the HTML
+    (:func:`_pdf_beside`), once the ePub has read the documents for both."""
     from briefpub.release import faults
 
     faults.become_worker(parent)
@@ -329,20 +337,77 @@ def _language_worker(root: str, code: str, plan: list[tuple[str, str]], incomple
     os.environ.update(env)
     project = Project(Path(root))
     language = project.publication.get(code)
+    formats = dict(plan)
+    read = False
     for fmt, digest in plan:
-        events.put(("started", code, fmt, None))
-        stamp = project.stamp(language, fmt)
-        # From here until it succeeds the edition is not up to date, even if
-        # this process is killed half-way through writing it.
-        stamp.unlink(missing_ok=True)
-        result = run_sphinx(project, language, fmt, incomplete)
-        if result.ok:
-            try:
-                stamp.parent.mkdir(parents=True, exist_ok=True)
-                stamp.write_text(digest, encoding="utf-8")
-            except OSError:
-                pass  # the next build simply rebuilds it
-        events.put(("done", code, fmt, (result.seconds, result.returncode, result.log)))
+        if fmt == "pdf" and spare_core and read and "html" in formats:
+            _pdf_beside(project, language, digest, formats.pop("html"), incomplete, events)
+            return
+        if fmt in formats:
+            read = _edition(project, language, fmt, digest, incomplete, events).ok
+
+
+def _edition(project: Project, language: Language, fmt: str, digest: str, incomplete: bool, events,
+             forget: bool = True, report: bool = True) -> Result:
+    """Build one edition, reporting it as it starts and ends (unless the
+    caller does), and stamp it with the digest of its inputs (see
+    :func:`run_sphinx` for ``forget``)."""
+    if report:
+        events.put(("started", language.code, fmt, None))
+    stamp = project.stamp(language, fmt)
+    # From here until it succeeds the edition is not up to date, even if
+    # this process is killed half-way through writing it.
+    stamp.unlink(missing_ok=True)
+    result = run_sphinx(project, language, fmt, incomplete, forget=forget)
+    if result.ok:
+        try:
+            stamp.parent.mkdir(parents=True, exist_ok=True)
+            stamp.write_text(digest, encoding="utf-8")
+        except OSError:
+            pass  # the next build simply rebuilds it
+    if report:
+        events.put(("done", language.code, fmt, (result.seconds, result.returncode, result.log)))
+    return result
+
+
+def _pdf_beside(project: Project, language: Language, pdf_digest: str, html_digest: str, incomplete: bool,
+                events) -> None:
+    """Build the PDF in a process of its own while this one builds the HTML.
+
+    The formats share one environment, which only a run that reads documents
+    writes: the ePub has read them, so neither run writes it, and a run that
+    fails leaves the saved state to be forgotten once both are done.  The
+    HTML links the PDF with its size as a page shows it: if the PDF, once
+    made, is not the size the HTML was built with, the HTML is built again
+    (Sphinx then rewrites its pages, as for any change of configuration)."""
+    from briefpub.editions.sphinxext import downloads
+    from briefpub.release import faults
+
+    pdf = multiprocessing.get_context("fork").Process(
+        target=_pdf_worker, args=(str(project.root), language.code, pdf_digest, incomplete, events, os.getpid()),
+        name=f"briefpub-{language.code}-pdf")
+    with faults.signals_held():
+        pdf.start()
+    events.put(("started", language.code, "html", None))
+    linked = downloads(project, language)
+    html = _edition(project, language, "html", html_digest, incomplete, events, forget=False, report=False)
+    pdf.join()
+    for fmt, ok in (("pdf", pdf.exitcode == 0), ("html", html.ok)):
+        if not ok:
+            forget_failed(project, language, fmt)
+    if html.ok and downloads(project, language) != linked:
+        again = _edition(project, language, "html", html_digest, incomplete, events, report=False)
+        html = replace(again, seconds=html.seconds + again.seconds)
+    events.put(("done", language.code, "html", (html.seconds, html.returncode, html.log)))
+
+
+def _pdf_worker(root: str, code: str, digest: str, incomplete: bool, events, parent: int) -> None:
+    from briefpub.release import faults
+
+    faults.become_worker(parent)
+    project = Project(Path(root))
+    result = _edition(project, project.publication.get(code), "pdf", digest, incomplete, events, forget=False)
+    sys.exit(0 if result.ok else 1)
 
 
 def build(
@@ -422,7 +487,8 @@ def _schedule(project, plans, incomplete, env, jobs, notify, results, context, e
             code = waiting.pop(0)
             process = context.Process(
                 target=_language_worker,
-                args=(str(project.root), code, plans[code], code in incomplete, env, events, os.getpid()),
+                args=(str(project.root), code, plans[code], code in incomplete, env, events, os.getpid(),
+                      len(plans) < jobs),
                 name=f"briefpub-{code}",
             )
             running[code] = process
