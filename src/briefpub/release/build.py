@@ -23,6 +23,7 @@ import queue as queues
 import shutil
 import signal
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable
