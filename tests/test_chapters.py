@@ -118,6 +118,28 @@ def elements(path: Path) -> list[Element]:
 # --- HTML: the chapters lead to each other --------------------------------------------
 
 
+def test_a_corrected_chapter_title_reaches_every_page_that_lists_it(tmp_path):
+    """Every page shows the chapters' titles, which Sphinx does not count
+    among a page's inputs: a title corrected in its catalog is listed anew on
+    every page, not only on its own."""
+    for part in ("docs", "locale"):
+        shutil.copytree(FIXTURE / part, tmp_path / part, ignore=shutil.ignore_patterns("*.mo", "_build"))
+    build = ("build", "--lang", "pl", "--format", "html", "--root", str(tmp_path))
+    assert briefpub(*build, cwd=tmp_path).returncode == 0
+    path = tmp_path / "locale" / "pl" / "LC_MESSAGES" / "farms.po"
+    catalog = store.read(path)
+    title = catalog[next(line[2:] for line in (FIXTURE / "docs" / "farms.md").read_text(encoding="utf-8").splitlines()
+                         if line.startswith("# "))]
+    title.string += " (poprawione)"
+    store.write(path, catalog)
+    run = briefpub(*build, cwd=tmp_path)
+    assert run.returncode == 0, run.stdout + run.stderr
+    for page in PAGES:
+        found = elements(tmp_path / "_build" / "html" / "pl" / f"{page}.html")
+        listed = [e.text for e in found if e.tag == "a" and e.within("ul", "contents-list")]
+        assert title.string in listed, page
+
+
 @pytest.mark.parametrize("code", CODES)
 @pytest.mark.parametrize("page", PAGES)
 def test_every_page_lists_the_chapters_and_leads_to_the_previous_and_next(report, code, page):

@@ -520,7 +520,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("briefpub.editions.sandbox")
     app.setup_extension("briefpub.editions.links")
     for builder in (StandaloneHTMLBuilder, EpubBuilder, PdfBuilder):
-        app.add_builder(writes_what_was_read(only_used_assets(builder)), override=builder is not PdfBuilder)
+        # An HTML page lists the chapters by their titles (briefpub.editions.chapters).
+        app.add_builder(writes_what_was_read(only_used_assets(builder), shows_titles=builder is StandaloneHTMLBuilder),
+                        override=builder is not PdfBuilder)
     app.setup_extension("briefpub.editions.typography")
     app.connect("config-inited", configure_edition, priority=800)
     app.connect("builder-inited", use_theme_assets)
