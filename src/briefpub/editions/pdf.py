@@ -35,6 +35,7 @@ from sphinx.util import logging
 from sphinx.util.display import progress_message
 
 from briefpub.editions import pdf_parts, pdfjoin, pdfua
+from briefpub.project.layout import Project
 
 logger = logging.getLogger(__name__)
 _ = get_translation("sphinx")
@@ -311,7 +312,8 @@ class PdfBuilder(SingleFileHTMLBuilder):
             renderings = pdf_parts.render_parts(self.parts, self.running_head, renderer)
             renderer.forget_others(renderings)
             logger.info(__("%d of %d parts rendered, the others unchanged"), renderer.rendered, len(self.parts))
-            pdfjoin.join([(r.pdf, r.bookmarks) for r in renderings], partial, outdir)
+            pdfjoin.join([(r.pdf, r.bookmarks) for r in renderings], partial, outdir,
+                         Project(Path(self.srcdir).parent).font_subsets_dir)
         left = pdfua.finish(partial, self.config.language, shaped=len(self.parts) > 1)
         if left:
             logger.warning(__("%s does not claim PDF/UA-1: %s"), self.pdf_path.name, "; ".join(sorted(set(left))))

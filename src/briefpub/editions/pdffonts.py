@@ -15,7 +15,9 @@ fit) is left as the parts embed it: correct, only larger.
 
 from __future__ import annotations
 
+import hashlib
 import io
+import os
 import re
 from pathlib import Path
 
@@ -26,8 +28,9 @@ BFCHAR = re.compile(rb"beginbfchar(.*?)endbfchar", re.S)
 PAIR = re.compile(rb"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]*)>")
 
 
-def share(pdf: pikepdf.Pdf, font_files: list[Path]) -> int:
-    """Give the fonts of each face one embedded font; returns how many faces were merged."""
+def share(pdf: pikepdf.Pdf, font_files: list[Path], cache: Path) -> int:
+    """Give the fonts of each face one embedded font; returns how many faces
+    were merged.  The subsets are kept in the folder ``cache`` (:func:`subset`)."""
     faces: dict[str, list[pikepdf.Object]] = {}
     seen: set[tuple[int, int]] = set()
     for page in pdf.pages:
@@ -38,12 +41,12 @@ def share(pdf: pikepdf.Pdf, font_files: list[Path]) -> int:
     sources = _Sources(font_files)
     merged = 0
     for fonts in faces.values():
-        if len(fonts) > 1 and _merge(pdf, fonts, sources):
+        if len(fonts) > 1 and _merge(pdf, fonts, sources, cache):
             merged += 1
     return merged
 
 
-def _merge(pdf: pikepdf.Pdf, fonts: list[pikepdf.Object], sources: _Sources) -> bool:
+def _merge(pdf: pikepdf.Pdf, fonts: list[pikepdf.Object], sources: _Sources, cache: Path) -> bool:
     descendants = [font.DescendantFonts[0] for font in fonts]
     if any("/FontFile2" not in cid.FontDescriptor or "/ToUnicode" not in font
            for font, cid in zip(fonts, descendants)):
@@ -58,7 +61,7 @@ def _merge(pdf: pikepdf.Pdf, fonts: list[pikepdf.Object], sources: _Sources) -> 
     source = sources.fitting(widths)
     if source is None:
         return False
-    program = subset(source, set(widths))
+    program = subset(source, set(widths), cache)
     first = descendants[0]
     descriptor = pdf.make_indirect(Dictionary({key: first.FontDescriptor[key] for key in first.FontDescriptor.keys()}))
     descriptor.FontFile2 = pdf.make_stream(program, Length1=len(program))
@@ -147,11 +150,19 @@ class _Sources:
         return fits[0] if len(fits) == 1 else None
 
 
-def subset(path: Path, gids: set[int]) -> bytes:
-    """The glyphs ``gids`` of the TrueType font at ``path``, under the same ids."""
+def subset(path: Path, gids: set[int], cache: Path) -> bytes:
+    """The glyphs ``gids`` of the TrueType font at ``path``, under the same
+    ids; made once and kept in the folder ``cache`` by the file and the
+    glyphs, so that a rebuild whose text brought no new glyph reads it."""
     from fontTools import subset as subsetting
     from fontTools.ttLib import TTFont
 
+    stat = path.stat()
+    glyphs = ",".join(map(str, sorted(gids | {0})))
+    key = hashlib.sha256(f"{path.name}\0{stat.st_size}\0{stat.st_mtime_ns}\0{glyphs}".encode()).hexdigest()[:32]
+    kept = cache / f"{key}-{path.stem}-glyphs{path.suffix}"
+    if kept.is_file():
+        return kept.read_bytes()
     options = subsetting.Options()
     options.retain_gids = True
     options.notdef_outline = True
@@ -164,4 +175,8 @@ def subset(path: Path, gids: set[int]) -> bytes:
     subsetter.subset(font)
     buffer = io.BytesIO()
     font.save(buffer)
+    cache.mkdir(parents=True, exist_ok=True)
+    partial = kept.with_name(f".{kept.name}.{os.getpid()}.part")
+    partial.write_bytes(buffer.getvalue())
+    partial.replace(kept)
     return buffer.getvalue()

@@ -40,10 +40,11 @@ PX_TO_PT = 0.75
 """WeasyPrint's scale from CSS pixels to PDF points."""
 
 
-def join(parts: list[tuple[Path, list[dict]]], target: Path, folder: Path) -> None:
+def join(parts: list[tuple[Path, list[dict]]], target: Path, folder: Path, font_cache: Path) -> None:
     """Join the PDFs of ``parts`` (each with its pages' bookmarks, see
     :func:`bookmarks_of`) into ``target``; ``folder`` is where the parts' HTML
-    files are, whose addresses the links between parts use."""
+    files are, whose addresses the links between parts use; ``font_cache``
+    where the faces' merged subsets are kept (:func:`briefpub.editions.pdffonts.subset`)."""
     first, _ = parts[0]
     with pikepdf.open(first) as pdf:
         tree = pdf.Root.StructTreeRoot
@@ -57,7 +58,7 @@ def join(parts: list[tuple[Path, list[dict]]], target: Path, folder: Path) -> No
         tree.ParentTree = pdf.make_indirect(Dictionary(Nums=Array(numbers)))
         tree.ParentTreeNextKey = next_key
         _set_names(pdf, names)
-        pdffonts.share(pdf, sorted((folder / EDITION_FONTS).glob("*")))
+        pdffonts.share(pdf, sorted((folder / EDITION_FONTS).glob("*")), font_cache)
         _set_outline(pdf, [page for _, pages in parts for page in pages])
         pdf.save(target)
 
