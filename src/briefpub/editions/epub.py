@@ -11,7 +11,9 @@ byte-for-byte reproducible (sorted entries, timestamps from ``SOURCE_DATE_EPOCH`
 
 from __future__ import annotations
 
+import hashlib
 import html
+import json
 import zipfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -59,16 +61,27 @@ class EpubBuilder(Epub3Builder):
 
     def write_cover(self) -> None:
         """The cover: the edition's kind, title, subtitle, authors, publisher
-        and date, in its language, drawn in the publication's typefaces."""
+        and date, in its language, drawn in the publication's typefaces;
+        kept beside the doctrees by what it is drawn from, since laying out
+        its words with the fonts' metrics takes longer than a rebuild's pages."""
         meta = self.app.briefpub_edition
         language = edition_language(self.app)
-        svg = cover.render(
-            publication(self.app).fonts(language), language=language.code, kind=meta.type, title=meta.title,
-            subtitle=meta.subtitle, authors=meta.authors, publisher=meta.publisher, dateline=meta.dateline,
-        )
+        fontset = publication(self.app).fonts(language)
+        words = {"language": language.code, "kind": meta.type, "title": meta.title, "subtitle": meta.subtitle,
+                 "authors": meta.authors, "publisher": meta.publisher, "dateline": meta.dateline}
+        made_from = [words, Path(cover.__file__).read_text(encoding="utf-8"),
+                     [(str(face.path), face.path.stat().st_size, face.path.stat().st_mtime_ns) for face in fontset.faces()]]
+        key = hashlib.sha256(json.dumps(made_from, sort_keys=True).encode()).hexdigest()[:32]
+        kept = Path(self.doctreedir) / f"cover-{key}.svg"
+        if not kept.is_file():
+            for old in Path(self.doctreedir).glob("cover-*.svg"):
+                old.unlink()
+            partial = kept.with_suffix(".part")
+            partial.write_text(cover.render(fontset, **words), encoding="utf-8")
+            partial.replace(kept)
         target = Path(self.outdir) / "_static" / "cover.svg"
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(svg, encoding="utf-8")
+        target.write_bytes(kept.read_bytes())
 
     def toc_metadata(self, level: int, navpoints: list) -> dict[str, Any]:
         """The NCX names the book by its identifier (ISBN, DOI or URN), as
