@@ -329,8 +329,8 @@ def _warm_up(formats: set[str], langs: tuple[Language, ...] = ()) -> None:
 def _language_worker(root: str, code: str, plan: list[tuple[str, str]], incomplete: bool,
                      env: dict, events, parent: int, spare_core: bool = False) -> None:
     """Build a language's editions in the order of ``plan``.  With a core to
-    spare, the PDF — the longest by far — is made beside the HTML
-    (:func:`_pdf_beside`), once the ePub has read the documents for both."""
+    spare, the PDF — the longest by far — is made beside the HTML, once the
+    ePub has read the documents for both (:class:`_PdfBeside`)."""
     from briefpub.release import faults
 
     faults.become_worker(parent)
@@ -338,14 +338,17 @@ def _language_worker(root: str, code: str, plan: list[tuple[str, str]], incomple
     os.environ.update(env)
     project = Project(Path(root))
     language = project.publication.get(code)
-    formats = dict(plan)
+    digests = dict(plan)
+    formats = list(digests)
+    beside = None
+    if spare_core and "pdf" in formats[1:] and "html" in formats[formats.index("pdf") + 1:]:
+        beside = _PdfBeside(project, language, digests["pdf"], incomplete, events)
     read = False
     for fmt, digest in plan:
-        if fmt == "pdf" and spare_core and read and "html" in formats:
-            _pdf_beside(project, language, digest, formats.pop("html"), incomplete, events)
+        if fmt == "pdf" and beside is not None and beside.begin(read):
+            beside.with_html(digests["html"])
             return
-        if fmt in formats:
-            read = _edition(project, language, fmt, digest, incomplete, events).ok
+        read = _edition(project, language, fmt, digest, incomplete, events).ok
 
 
 def _edition(project: Project, language: Language, fmt: str, digest: str, incomplete: bool, events,
@@ -371,41 +374,71 @@ def _edition(project: Project, language: Language, fmt: str, digest: str, incomp
     return result
 
 
-def _pdf_beside(project: Project, language: Language, pdf_digest: str, html_digest: str, incomplete: bool,
-                events) -> None:
-    """Build the PDF in a process of its own while this one builds the HTML.
+class _PdfBeside:
+    """The PDF built in a process of its own while the worker builds the HTML.
 
-    The formats share one environment, which only a run that reads documents
-    writes: the ePub has read them, so neither run writes it, and a run that
-    fails leaves the saved state to be forgotten once both are done.  The
-    HTML links the PDF with its size as a page shows it: if the PDF, once
-    made, is not the size the HTML was built with, the HTML is built again
-    (Sphinx then rewrites its pages, as for any change of configuration)."""
-    from briefpub.editions.sphinxext import downloads
-    from briefpub.release import faults
+    The process is started at once, to import WeasyPrint while the formats
+    before the PDF read the documents; it begins its build when told to.
+    The formats share one environment, which only a run that reads
+    documents writes: the ePub has read them, so neither run writes it, and
+    a run that fails leaves the saved state to be forgotten once both are
+    done.  The HTML links the PDF with its size as a page shows it: if the
+    PDF, once made, is not the size the HTML was built with, the HTML is
+    built again (Sphinx then rewrites its pages, as for any change of
+    configuration)."""
 
-    pdf = multiprocessing.get_context("fork").Process(
-        target=_pdf_worker, args=(str(project.root), language.code, pdf_digest, incomplete, events, os.getpid()),
-        name=f"briefpub-{language.code}-pdf")
-    with faults.signals_held():
-        pdf.start()
-    events.put(("started", language.code, "html", None))
-    linked = downloads(project, language)
-    html = _edition(project, language, "html", html_digest, incomplete, events, forget=False, report=False)
-    pdf.join()
-    for fmt, ok in (("pdf", pdf.exitcode == 0), ("html", html.ok)):
-        if not ok:
-            forget_failed(project, language, fmt)
-    if html.ok and downloads(project, language) != linked:
-        again = _edition(project, language, "html", html_digest, incomplete, events, report=False)
-        html = replace(again, seconds=html.seconds + again.seconds)
-    events.put(("done", language.code, "html", (html.seconds, html.returncode, html.log)))
+    def __init__(self, project: Project, language: Language, digest: str, incomplete: bool, events):
+        from briefpub.release import faults
+
+        self.project, self.language, self.incomplete, self.events = project, language, incomplete, events
+        context = multiprocessing.get_context("fork")
+        told, self.tell = context.Pipe(duplex=False)
+        self.process = context.Process(
+            target=_pdf_worker, args=(str(project.root), language.code, digest, incomplete, events, os.getpid(), told),
+            name=f"briefpub-{language.code}-pdf")
+        with faults.signals_held():
+            self.process.start()
+
+    def begin(self, read: bool) -> bool:
+        """Let the PDF begin, if the formats before it read the documents;
+        otherwise end the process (the worker builds the PDF itself)."""
+        self.tell.send(read)
+        if not read:
+            self.process.join()
+        return read
+
+    def with_html(self, digest: str) -> None:
+        """Build the HTML edition while the PDF is being made."""
+        from briefpub.editions.sphinxext import downloads
+
+        project, language, events = self.project, self.language, self.events
+        events.put(("started", language.code, "html", None))
+        linked = downloads(project, language)
+        html = _edition(project, language, "html", digest, self.incomplete, events, forget=False, report=False)
+        self.process.join()
+        for fmt, ok in (("pdf", self.process.exitcode == 0), ("html", html.ok)):
+            if not ok:
+                forget_failed(project, language, fmt)
+        if html.ok and downloads(project, language) != linked:
+            again = _edition(project, language, "html", digest, self.incomplete, events, report=False)
+            html = replace(again, seconds=html.seconds + again.seconds)
+        events.put(("done", language.code, "html", (html.seconds, html.returncode, html.log)))
 
 
-def _pdf_worker(root: str, code: str, digest: str, incomplete: bool, events, parent: int) -> None:
+def _pdf_worker(root: str, code: str, digest: str, incomplete: bool, events, parent: int, told) -> None:
+    from sphinx.errors import ExtensionError
+
+    from briefpub.editions.pdf import load_weasyprint
     from briefpub.release import faults
 
     faults.become_worker(parent)
+    with contextlib.suppress(ExtensionError):
+        load_weasyprint()  # a missing library is the build's to report
+    try:
+        if not told.recv():
+            return
+    except EOFError:  # the worker ended first
+        return
     project = Project(Path(root))
     result = _edition(project, project.publication.get(code), "pdf", digest, incomplete, events, forget=False)
     sys.exit(0 if result.ok else 1)
@@ -453,8 +486,12 @@ def build(
             else:
                 plans.setdefault(language.code, []).append((fmt, digest))
     if plans:
-        _warm_up({fmt for plan in plans.values() for fmt, _ in plan}, tuple(langs))
-        _run_workers(project, plans, incomplete, env, jobs or os.cpu_count() or 1, notify, results)
+        jobs = jobs or os.cpu_count() or 1
+        formats_to_build = {fmt for plan in plans.values() for fmt, _ in plan}
+        if len(plans) < jobs:  # each PDF process imports WeasyPrint while the ePub reads
+            formats_to_build.discard("pdf")
+        _warm_up(formats_to_build, tuple(langs))
+        _run_workers(project, plans, incomplete, env, jobs, notify, results)
     if "html" in formats:
         from briefpub.release import landing
 
