@@ -206,6 +206,21 @@ def test_a_builds_remembered_checks_follow_the_declared_source_language(tmp_path
     assert checks.remembered(record, root / "locale", english, "uk") == as_ukrainian
 
 
+def test_a_build_checks_again_only_the_catalog_that_changed(tmp_path, monkeypatch):
+    shutil.copytree(REPO / "locale", tmp_path / "locale")
+    locale, polish, record = tmp_path / "locale", BRIEF.get("pl"), tmp_path / "_build" / "checks" / "pl.json"
+    assert not checks.remembered(record, locale, polish, "en")
+    path = locale / "pl" / "LC_MESSAGES" / "index.po"
+    path.write_text(path.read_text(encoding="utf-8").replace('msgstr "Spis treści"', 'msgstr "Spis trеści"'),
+                    encoding="utf-8")  # a Cyrillic е
+    checked = []
+    real = checks.check_catalog
+    monkeypatch.setattr(checks, "check_catalog", lambda path, *args: checked.append(path) or real(path, *args))
+    found = checks.remembered(record, locale, polish, "en")
+    assert checked == [path]
+    assert found == checks.check_language(locale, polish, "en") and [p.rule for p in found] == ["orthography"]
+
+
 # --- flags: one finding accepted for one entry -------------------------------------------
 
 def flagged_entry(msgid: str, msgstr: str, flags: str) -> str:

@@ -980,11 +980,17 @@ def _load_terms(path: Path, source_language: str, mtime_ns: int,
 
 
 def check_language(locale_dir: Path, language: Language, source_language: str, release: bool = False,
-                   source_dir: Path | None = None, own_source: bool | None = None) -> list[Problem]:
+                   source_dir: Path | None = None, own_source: bool | None = None,
+                   known: dict[str, dict] | None = None) -> list[Problem]:
     """Every problem in one language's catalogs of a publication written in
     ``source_language`` (the code its declaration gives), and, given the
     source folder, catalogs and documents that do not match; given the
-    project's own source, every message of it that a catalog lacks."""
+    project's own source, every message of it that a catalog lacks.
+
+    ``known`` (see :func:`remembered`) holds the problems each catalog had
+    when it was checked last, by its size and modification time: a catalog
+    unchanged since is not checked again, one that changed is, and its
+    problems are put in ``known``."""
     locale_dir = Path(locale_dir)
     terms, problems = _terminology(locale_dir, source_language)
     paths, refused = store.scan(locale_dir, language)
@@ -1000,7 +1006,14 @@ def check_language(locale_dir: Path, language: Language, source_language: str, r
         domain = store.document_name(locale_dir, language, path) or store.THEME_DOMAIN
         domains.add(domain)
         template = templates.domains.get(domain) if templates else None
-        problems += check_catalog(path, language, terms, release, template)
+        if known is None or template is not None:
+            problems += check_catalog(path, language, terms, release, template)
+            continue
+        stamp = _stamp(path)
+        if known.get(str(path), {}).get("stamp") != stamp:
+            known[str(path)] = {"stamp": stamp, "problems": [p.as_dict() for p in
+                                                             check_catalog(path, language, terms, release)]}
+        problems += [Problem.from_dict(p) for p in known[str(path)]["problems"]]
     if source_dir is not None:
         problems += document_problems(locale_dir, language, source_dir)
     if templates is not None:
@@ -1020,35 +1033,47 @@ def remembered(record: Path, locale_dir: Path, language: Language, source_langua
     while nothing it reads changes — the language's catalogs, the
     terminology list, the language's facts and the publication's source
     language, briefpub itself — as ``make`` tells a change of a file: by
-    its size and modification time.  A rebuild after one language's
-    catalog changed checks that language alone."""
-    key = _inputs_key(locale_dir, language, source_language)
+    its size and modification time.  A rebuild after one catalog changed
+    checks that catalog alone (with what concerns the language's catalogs
+    together)."""
+    key, shared = _inputs_key(locale_dir, language, source_language)
+    known: dict = {}
     try:
-        known = json.loads(record.read_text(encoding="utf-8"))
-        if known["key"] == key:
-            return [Problem(Path(p["path"]), p["line"], p["severity"], p["rule"], p["message"])
-                    for p in known["problems"]]
+        kept = json.loads(record.read_text(encoding="utf-8"))
+        if kept["key"] == key:
+            return [Problem.from_dict(p) for p in kept["problems"]]
+        if kept["shared"] == shared:
+            known = kept["catalogs"]
     except (OSError, ValueError, KeyError, TypeError):
         pass
-    problems = check_language(locale_dir, language, source_language)
+    problems = check_language(locale_dir, language, source_language, known=known)
     try:
         record.parent.mkdir(parents=True, exist_ok=True)
-        record.write_text(json.dumps({"key": key, "problems": [p.as_dict() for p in problems]}), encoding="utf-8")
+        record.write_text(json.dumps({"key": key, "shared": shared, "problems": [p.as_dict() for p in problems],
+                                      "catalogs": known}), encoding="utf-8")
     except OSError:
         pass  # a build folder that cannot be written is reported by the build itself
     return problems
 
 
-def _inputs_key(locale_dir: Path, language: Language, source_language: str) -> str:
-    digest = hashlib.sha256(f"{language!r}\0{source_language}\0".encode())
-    files = [locale_dir / TERMINOLOGY, *_files_below(locale_dir / language.code), *code_files()]
-    for path in files:
-        try:
-            stat = path.lstat()
-        except OSError:
-            continue
-        digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\0{stat.st_mode}\0".encode())
-    return digest.hexdigest()
+def _stamp(path: Path) -> str | None:
+    try:
+        stat = path.lstat()
+    except OSError:
+        return None
+    return f"{stat.st_size}\0{stat.st_mtime_ns}\0{stat.st_mode}"
+
+
+def _inputs_key(locale_dir: Path, language: Language, source_language: str) -> tuple[str, str]:
+    """The digests of what the checks of a language read: everything, and
+    what every one of its catalogs' checks shares (all but the catalogs)."""
+    shared = hashlib.sha256(f"{language!r}\0{source_language}\0".encode())
+    for path in [locale_dir / TERMINOLOGY, *code_files()]:
+        shared.update(f"{path}\0{_stamp(path)}\0".encode())
+    whole = shared.copy()
+    for path in _files_below(locale_dir / language.code):
+        whole.update(f"{path}\0{_stamp(path)}\0".encode())
+    return whole.hexdigest(), shared.hexdigest()
 
 
 def _files_below(folder: Path) -> list[Path]:

@@ -28,6 +28,11 @@ class Problem:
     def as_dict(self) -> dict:
         return {**asdict(self), "path": str(self.path)}
 
+    @classmethod
+    def from_dict(cls, fields: dict) -> Problem:
+        """The problem :meth:`as_dict` gave."""
+        return cls(Path(fields["path"]), fields["line"], fields["severity"], fields["rule"], fields["message"])
+
     @property
     def is_error(self) -> bool:
         return self.severity == ERROR
