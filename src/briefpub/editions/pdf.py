@@ -26,6 +26,7 @@ from urllib.request import url2pathname
 from collections.abc import Iterator
 from itertools import count
 
+import pikepdf
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.builders.singlehtml import SingleFileHTMLBuilder
@@ -307,14 +308,17 @@ class PdfBuilder(SingleFileHTMLBuilder):
 
         if len(self.parts) <= 1:
             render(outdir / f"{self.config.root_doc}{self.out_suffix}", "", partial)
+            document = pikepdf.open(partial, allow_overwriting_input=True)
         else:
             renderer = pdf_parts.PartRenderer(outdir, render)
             renderings = pdf_parts.render_parts(self.parts, self.running_head, renderer)
             renderer.forget_others(renderings)
             logger.info(__("%d of %d parts rendered, the others unchanged"), renderer.rendered, len(self.parts))
-            pdfjoin.join([(r.pdf, r.bookmarks) for r in renderings], partial, outdir,
-                         Project(Path(self.srcdir).parent).font_subsets_dir)
-        left = pdfua.finish(partial, self.config.language, shaped=len(self.parts) > 1)
+            document = pdfjoin.join([(r.pdf, r.bookmarks) for r in renderings], outdir,
+                                    Project(Path(self.srcdir).parent).font_subsets_dir)
+        with document:
+            left = pdfua.finish(document, self.config.language, shaped=len(self.parts) > 1)
+            pdfua.save(document, partial)
         if left:
             logger.warning(__("%s does not claim PDF/UA-1: %s"), self.pdf_path.name, "; ".join(sorted(set(left))))
         partial.replace(self.pdf_path)

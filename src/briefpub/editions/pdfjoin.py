@@ -40,13 +40,15 @@ PX_TO_PT = 0.75
 """WeasyPrint's scale from CSS pixels to PDF points."""
 
 
-def join(parts: list[tuple[Path, list[dict]]], target: Path, folder: Path, font_cache: Path) -> None:
-    """Join the PDFs of ``parts`` (each with its pages' bookmarks, see
-    :func:`bookmarks_of`) into ``target``; ``folder`` is where the parts' HTML
+def join(parts: list[tuple[Path, list[dict]]], folder: Path, font_cache: Path) -> pikepdf.Pdf:
+    """The PDFs of ``parts`` (each with its pages' bookmarks, see
+    :func:`bookmarks_of`) joined into one, open, to be finished and saved
+    (:mod:`briefpub.editions.pdfua`); ``folder`` is where the parts' HTML
     files are, whose addresses the links between parts use; ``font_cache``
     where the faces' merged subsets are kept (:func:`briefpub.editions.pdffonts.subset`)."""
     first, _ = parts[0]
-    with pikepdf.open(first) as pdf:
+    pdf = pikepdf.open(first)
+    try:
         tree = pdf.Root.StructTreeRoot
         document = _document_element(tree)
         numbers = list(tree.ParentTree.get("/Nums", Array()))
@@ -60,7 +62,10 @@ def join(parts: list[tuple[Path, list[dict]]], target: Path, folder: Path, font_
         _set_names(pdf, names)
         pdffonts.share(pdf, sorted((folder / EDITION_FONTS).glob("*")), font_cache)
         _set_outline(pdf, [page for _, pages in parts for page in pages])
-        pdf.save(target)
+    except BaseException:
+        pdf.close()
+        raise
+    return pdf
 
 
 def _document_element(tree: pikepdf.Object) -> pikepdf.Object:

@@ -646,27 +646,27 @@ def shape(pdf: pikepdf.Pdf) -> Tree:
     return tree
 
 
-def finish(path: Path, lang: str, shaped: bool = False) -> list[str]:
-    """Make the PDF at ``path`` the PDF/UA-1 it claims, or drop the claim.
+def finish(pdf: pikepdf.Pdf, lang: str, shaped: bool = False) -> list[str]:
+    """Make ``pdf`` the PDF/UA-1 it claims, or drop the claim; :func:`save` writes it.
 
     ``shaped``: the PDF was joined from parts shaped one by one
     (:func:`shape`); what the page breaks between two parts cut in two is
     joined here.  Returns the problems left (none when the claim holds).
     """
-    with pikepdf.open(path) as pdf:
-        if shaped:
-            tree = Tree(pdf)
-            join_fragments(tree.root, Pages())
-            tree.write()
-        else:
-            tree = shape(pdf)
-        rebuild_parent_tree(pdf, tree)
-        state_language(pdf, lang)
-        left = problems(pdf)
-        if left:
-            drop_claim(pdf)
-        finished = path.with_suffix(".ua" + path.suffix)
-        pdf.save(finished, deterministic_id=True, compress_streams=True,
-                 object_stream_mode=pikepdf.ObjectStreamMode.generate)
-    finished.replace(path)
+    if shaped:
+        tree = Tree(pdf)
+        join_fragments(tree.root, Pages())
+        tree.write()
+    else:
+        tree = shape(pdf)
+    rebuild_parent_tree(pdf, tree)
+    state_language(pdf, lang)
+    left = problems(pdf)
+    if left:
+        drop_claim(pdf)
     return left
+
+
+def save(pdf: pikepdf.Pdf, path: Path) -> None:
+    """Write the finished PDF, the same bytes for the same document."""
+    pdf.save(path, deterministic_id=True, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
