@@ -8,7 +8,8 @@ Languages never share a process (Sphinx keeps its translations in module
 state), and an edition whose inputs did not change is not rebuilt at all.
 With a core to spare — fewer languages to build than cores, as when a
 translator rebuilds their own — a language's PDF, the longest of its
-formats, is made beside its HTML.
+formats, is made in a process of its own, and its ePub and HTML beside it
+once it has read the documents.
 """
 
 from __future__ import annotations
@@ -161,13 +162,16 @@ def is_up_to_date(project: Project, language: Language, fmt: str, digest: str) -
 
 def run_sphinx(project: Project, language: Language, fmt: str, incomplete: bool = False,
                overrides: dict | None = None, ready: Callable[[], None] | None = None,
-               forget: bool = True) -> Result:
+               forget: bool = True, read: Callable[[], None] | None = None) -> Result:
     """Build one edition with Sphinx in this process; warnings are errors, so
     markup that a translation broke stops the edition instead of publishing it.
 
     ``ready``, if given, is called once Sphinx is set up (configuration read,
     previous environment loaded) and before it reads anything: the preview
     prepares a build this far ahead and waits there for the next save.
+    ``read``, if given, is called once the documents are read, without a
+    warning, and the environment saved, as writing begins: other formats may
+    build from them.
 
     An edition that takes longer than ``briefpub_time_limit`` seconds is
     stopped; one that fails leaves nothing a later run could reuse
@@ -192,6 +196,11 @@ def run_sphinx(project: Project, language: Language, fmt: str, incomplete: bool 
                 confoverrides={"language": language.code, "briefpub_incomplete": incomplete, **overrides},
                 status=None, warning=log, warningiserror=True,
             )
+            if read is not None:
+                # Writing begins: the documents are read and the environment is
+                # saved — and fit for another format if reading warned of nothing
+                # (a warning fails the edition only once it is written).
+                app.connect("write-started", lambda app, builder: None if log.getvalue() else read())
             if ready is not None:
                 ready()
                 started = time.perf_counter()
@@ -328,9 +337,8 @@ def _warm_up(formats: set[str], langs: tuple[Language, ...] = ()) -> None:
 
 def _language_worker(root: str, code: str, plan: list[tuple[str, str]], incomplete: bool,
                      env: dict, events, parent: int, spare_core: bool = False) -> None:
-    """Build a language's editions in the order of ``plan``.  With a core to
-    spare, the PDF — the longest by far — is made beside the HTML, once the
-    ePub has read the documents for both (:class:`_PdfBeside`)."""
+    """Build a language's editions in the order of ``plan``; with a core to
+    spare, the PDF — the longest by far — beside the others (:class:`_PdfBeside`)."""
     from briefpub.release import faults
 
     faults.become_worker(parent)
@@ -339,30 +347,27 @@ def _language_worker(root: str, code: str, plan: list[tuple[str, str]], incomple
     project = Project(Path(root))
     language = project.publication.get(code)
     digests = dict(plan)
-    formats = list(digests)
-    beside = None
-    if spare_core and "pdf" in formats[1:] and "html" in formats[formats.index("pdf") + 1:]:
-        beside = _PdfBeside(project, language, digests["pdf"], incomplete, events)
-    read = False
-    for fmt, digest in plan:
-        if fmt == "pdf" and beside is not None and beside.begin(read):
-            beside.with_html(digests["html"])
+    if spare_core and "pdf" in digests and len(digests) > 1:
+        beside = _PdfBeside(project, language, digests.pop("pdf"), incomplete, events)
+        if beside.has_read():
+            beside.with_others(digests)
             return
-        read = _edition(project, language, fmt, digest, incomplete, events).ok
+    for fmt, digest in digests.items():
+        _edition(project, language, fmt, digest, incomplete, events)
 
 
 def _edition(project: Project, language: Language, fmt: str, digest: str, incomplete: bool, events,
-             forget: bool = True, report: bool = True) -> Result:
+             forget: bool = True, report: bool = True, read: Callable[[], None] | None = None) -> Result:
     """Build one edition, reporting it as it starts and ends (unless the
     caller does), and stamp it with the digest of its inputs (see
-    :func:`run_sphinx` for ``forget``)."""
+    :func:`run_sphinx` for ``forget`` and ``read``)."""
     if report:
         events.put(("started", language.code, fmt, None))
     stamp = project.stamp(language, fmt)
     # From here until it succeeds the edition is not up to date, even if
     # this process is killed half-way through writing it.
     stamp.unlink(missing_ok=True)
-    result = run_sphinx(project, language, fmt, incomplete, forget=forget)
+    result = run_sphinx(project, language, fmt, incomplete, forget=forget, read=read)
     if result.ok:
         try:
             stamp.parent.mkdir(parents=True, exist_ok=True)
@@ -375,72 +380,80 @@ def _edition(project: Project, language: Language, fmt: str, digest: str, incomp
 
 
 class _PdfBeside:
-    """The PDF built in a process of its own while the worker builds the HTML.
+    """A language's PDF built in a process of its own, beside its other formats.
 
-    The process is started at once, to import WeasyPrint while the formats
-    before the PDF read the documents; it begins its build when told to.
-    The formats share one environment, which only a run that reads
-    documents writes: the ePub has read them, so neither run writes it, and
-    a run that fails leaves the saved state to be forgotten once both are
-    done.  The HTML links the PDF with its size as a page shows it: if the
-    PDF, once made, is not the size the HTML was built with, the HTML is
-    built again (Sphinx then rewrites its pages, as for any change of
-    configuration)."""
+    The PDF begins at once and reads the documents that changed; once it
+    has (and saved the environment the formats share, which only a run that
+    reads writes), it says so, and the worker builds the ePub and the HTML
+    while it writes.  A run that fails leaves the saved state to be
+    forgotten once both are done.  The HTML links the PDF with its size as a
+    page shows it: if the PDF, once made, is not the size the HTML was built
+    with, the HTML is built again (Sphinx then rewrites its pages, as for any
+    change of configuration)."""
 
     def __init__(self, project: Project, language: Language, digest: str, incomplete: bool, events):
         from briefpub.release import faults
 
         self.project, self.language, self.incomplete, self.events = project, language, incomplete, events
         context = multiprocessing.get_context("fork")
-        told, self.tell = context.Pipe(duplex=False)
+        self.told, tell = context.Pipe(duplex=False)
         self.process = context.Process(
-            target=_pdf_worker, args=(str(project.root), language.code, digest, incomplete, events, os.getpid(), told),
+            target=_pdf_worker, args=(str(project.root), language.code, digest, incomplete, events, os.getpid(), tell),
             name=f"briefpub-{language.code}-pdf")
         with faults.signals_held():
             self.process.start()
+        tell.close()
 
-    def begin(self, read: bool) -> bool:
-        """Let the PDF begin, if the formats before it read the documents;
-        otherwise end the process (the worker builds the PDF itself)."""
-        self.tell.send(read)
-        if not read:
+    def has_read(self) -> bool:
+        """Wait until the PDF has read the documents; False when it ended
+        before (a translation it could not read: the other formats are then
+        built one after another, and say so themselves)."""
+        try:
+            return self.told.recv()
+        except EOFError:
             self.process.join()
-        return read
+            return False
 
-    def with_html(self, digest: str) -> None:
-        """Build the HTML edition while the PDF is being made."""
+    def with_others(self, digests: dict[str, str]) -> None:
+        """Build the other formats (the HTML last) while the PDF is written."""
         from briefpub.editions.sphinxext import downloads
 
         project, language, events = self.project, self.language, self.events
-        events.put(("started", language.code, "html", None))
-        linked = downloads(project, language)
-        html = _edition(project, language, "html", digest, self.incomplete, events, forget=False, report=False)
+        results = {}
+        for fmt, digest in digests.items():
+            if fmt == "html":
+                events.put(("started", language.code, fmt, None))
+                linked = downloads(project, language)
+            results[fmt] = _edition(project, language, fmt, digest, self.incomplete, events, forget=False,
+                                    report=fmt != "html")
         self.process.join()
-        for fmt, ok in (("pdf", self.process.exitcode == 0), ("html", html.ok)):
+        for fmt, ok in [("pdf", self.process.exitcode == 0), *((fmt, r.ok) for fmt, r in results.items())]:
             if not ok:
                 forget_failed(project, language, fmt)
+        html = results.get("html")
+        if html is None:
+            return
         if html.ok and downloads(project, language) != linked:
-            again = _edition(project, language, "html", digest, self.incomplete, events, report=False)
+            again = _edition(project, language, "html", digests["html"], self.incomplete, events, report=False)
             html = replace(again, seconds=html.seconds + again.seconds)
         events.put(("done", language.code, "html", (html.seconds, html.returncode, html.log)))
 
 
-def _pdf_worker(root: str, code: str, digest: str, incomplete: bool, events, parent: int, told) -> None:
-    from sphinx.errors import ExtensionError
-
-    from briefpub.editions.pdf import load_weasyprint
+def _pdf_worker(root: str, code: str, digest: str, incomplete: bool, events, parent: int, tell) -> None:
     from briefpub.release import faults
 
     faults.become_worker(parent)
-    with contextlib.suppress(ExtensionError):
-        load_weasyprint()  # a missing library is the build's to report
-    try:
-        if not told.recv():
-            return
-    except EOFError:  # the worker ended first
-        return
     project = Project(Path(root))
-    result = _edition(project, project.publication.get(code), "pdf", digest, incomplete, events, forget=False)
+    said: list[bool] = []
+
+    def has_read() -> None:
+        tell.send(True)
+        said.append(True)
+
+    language = project.publication.get(code)
+    result = _edition(project, language, "pdf", digest, incomplete, events, forget=False, read=has_read)
+    if not result.ok and not said:  # no other format uses the saved state yet
+        forget_failed(project, language, "pdf")
     sys.exit(0 if result.ok else 1)
 
 
@@ -486,12 +499,8 @@ def build(
             else:
                 plans.setdefault(language.code, []).append((fmt, digest))
     if plans:
-        jobs = jobs or os.cpu_count() or 1
-        formats_to_build = {fmt for plan in plans.values() for fmt, _ in plan}
-        if len(plans) < jobs:  # each PDF process imports WeasyPrint while the ePub reads
-            formats_to_build.discard("pdf")
-        _warm_up(formats_to_build, tuple(langs))
-        _run_workers(project, plans, incomplete, env, jobs, notify, results)
+        _warm_up({fmt for plan in plans.values() for fmt, _ in plan}, tuple(langs))
+        _run_workers(project, plans, incomplete, env, jobs or os.cpu_count() or 1, notify, results)
     if "html" in formats:
         from briefpub.release import landing
 
