@@ -88,6 +88,19 @@ def test_the_measuring_helpers_run_commands_and_sum_memory(tmp_path):
     assert build_speed.briefpub_command()[1] == "build" and Path(build_speed.briefpub_command()[0]).is_file()
 
 
+def test_the_preview_measure_sees_each_save_on_the_page(tmp_path):
+    build_speed = module("build_speed")
+    times = build_speed.preview_latency(build_speed.copy_brief(tmp_path / "brief"), saves=2)
+    assert len(times) == 2 and all(0 < seconds < 30 for seconds in times)
+
+
+def test_the_plain_run_is_timed_by_program(tmp_path):
+    build_speed = module("build_speed")
+    programs: dict[str, float] = {}
+    build_speed.run([[sys.executable, "-c", "pass"], [sys.executable, "-c", "pass"]], tmp_path, programs)
+    assert list(programs) == [Path(sys.executable).name] and programs[Path(sys.executable).name] > 0
+
+
 def test_every_defect_the_check_speed_corpus_plants_is_found_by_the_check(tmp_path):
     check_speed = module("check_speed")
     planted = check_speed.build(tmp_path, 2, per_kind=1, every=1)
