@@ -69,8 +69,9 @@ class EpubBuilder(Epub3Builder):
         fontset = publication(self.app).fonts(language)
         words = {"language": language.code, "kind": meta.type, "title": meta.title, "subtitle": meta.subtitle,
                  "authors": meta.authors, "publisher": meta.publisher, "dateline": meta.dateline}
-        made_from = [words, Path(cover.__file__).read_text(encoding="utf-8"),
-                     [(str(face.path), face.path.stat().st_size, face.path.stat().st_mtime_ns) for face in fontset.faces()]]
+        stats = [(str(face.path), face.path.stat()) for face in fontset.faces()]
+        files = [(path, stat.st_size, stat.st_mtime_ns) for path, stat in stats]
+        made_from = [words, Path(cover.__file__).read_text(encoding="utf-8"), files]
         key = hashlib.sha256(json.dumps(made_from, sort_keys=True).encode()).hexdigest()[:32]
         kept = Path(self.doctreedir) / f"cover-{key}.svg"
         if not kept.is_file():

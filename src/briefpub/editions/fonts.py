@@ -7,9 +7,11 @@ publication shows, kept by what it is made from, its file name and its
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from briefpub.project.languages import Language
@@ -82,17 +84,16 @@ def characters(texts: list[str], languages: tuple[Language, ...]) -> str:
     return "".join(sorted(c for c in found if c.isprintable() or c == "\u00a0"))
 
 
-def write_subset(face: Face, text: str, target: Path, flavor: str | None) -> Path:
-    """Write the glyphs of ``face`` that ``text`` needs to ``target`` (a
-    TrueType file, or WOFF2 with ``flavor="woff2"``), with the OpenType
-    features the typesetting uses (kerning, ligatures, small figures), the
-    font's copyright and licence, and without hinting, which screens of
-    today do without.  The same face and
-    text give the same bytes; the file is only rewritten when they differ."""
-    from fontTools import subset
+def subset(face: Face, text: str, flavor: str | None) -> bytes:
+    """The glyphs of ``face`` that ``text`` needs (a TrueType file, or WOFF2
+    with ``flavor="woff2"``), with the OpenType features the typesetting uses
+    (kerning, ligatures, small figures), the font's copyright and licence,
+    and without hinting, which screens of today do without.  The same face
+    and text give the same bytes."""
+    from fontTools import subset as subsetting
     from fontTools.ttLib import TTFont
 
-    options = subset.Options()
+    options = subsetting.Options()
     options.flavor = flavor
     options.layout_features = ["*"]
     options.hinting = False
@@ -103,18 +104,34 @@ def write_subset(face: Face, text: str, target: Path, flavor: str | None) -> Pat
     except OSError as error:
         raise FontError(f"{face.path}: font file cannot be read ({error.strerror}): "
                         "reinstall with `make setup`") from None
-    subsetter = subset.Subsetter(options)
+    subsetter = subsetting.Subsetter(options)
     subsetter.populate(text=text)
     subsetter.subset(font)
     font.flavor = flavor
     buffer = io.BytesIO()
     font.save(buffer, reorderTables=False)
-    data = buffer.getvalue()
-    _write_if_changed(target, data)
-    return target
+    return buffer.getvalue()
 
 
-def _write_if_changed(target: Path, data: bytes) -> None:
+def kept(cache: Path, source: Path, made_from: str, name: str, make: Callable[[], bytes]) -> bytes:
+    """What ``make`` cuts from the font file ``source`` (the rest of what it
+    is made from said by ``made_from``), made once and kept in the folder
+    ``cache`` by both (the file by its name, size and modification time):
+    the editions that need the same cut — the HTML editions of every
+    language share their subsets — and the builds after a change that
+    brought no new character read it instead of making it again."""
+    stat = source.stat()
+    key = hashlib.sha256(f"{source.name}\0{stat.st_size}\0{stat.st_mtime_ns}\0{made_from}".encode()).hexdigest()
+    path = cache / f"{key[:32]}-{name}"
+    if path.is_file():
+        return path.read_bytes()
+    data = make()
+    cache.mkdir(parents=True, exist_ok=True)
+    write_if_changed(path, data)
+    return data
+
+
+def write_if_changed(target: Path, data: bytes) -> None:
     """Write ``data`` to ``target`` in one step (editions of several languages
     may write the same file at once), unless it already holds them."""
     if not target.is_file() or target.read_bytes() != data:
@@ -124,21 +141,13 @@ def _write_if_changed(target: Path, data: bytes) -> None:
 
 
 def write_subsets(faces: tuple[Face, ...], text: str, folder: Path, flavor: str | None, cache: Path) -> list[Path]:
-    """The subsets of ``faces`` for ``text`` in ``folder``.  Each subset is
-    made once and kept in ``cache`` by what it is made from (the face's file,
-    the characters, the flavour): the editions that need the same one — the
-    HTML editions of every language share theirs — and the builds after a
-    change that brought no new character copy it instead of making it again."""
+    """The subsets of ``faces`` for ``text`` in ``folder``, each kept in
+    ``cache`` (:func:`kept`)."""
     folder.mkdir(parents=True, exist_ok=True)
-    cache.mkdir(parents=True, exist_ok=True)
     written = []
     for face in faces:
         target = folder / file_name(face, flavor)
-        stat = face.path.stat()
-        key = hashlib.sha256(f"{face.path}\0{stat.st_size}\0{stat.st_mtime_ns}\0{flavor}\0{text}".encode())
-        kept = cache / f"{key.hexdigest()[:32]}-{target.name}"
-        if not kept.is_file():
-            write_subset(face, text, kept, flavor)
-        _write_if_changed(target, kept.read_bytes())
+        write_if_changed(target, kept(cache, face.path, f"{flavor}\0{text}", target.name,
+                                      functools.partial(subset, face, text, flavor)))
         written.append(target)
     return written

@@ -22,6 +22,7 @@ since the HTML builder last wrote, it writes every page again.
 from __future__ import annotations
 
 import json
+from functools import cached_property
 from pathlib import Path
 
 
@@ -35,6 +36,7 @@ class WritesWhatWasRead:
     def _written_record(self) -> Path:
         return Path(self.doctreedir) / f"written-{self.name}.json"
 
+    @cached_property
     def _last_written(self) -> dict:
         """The read times and titles of the documents when this builder last wrote."""
         try:
@@ -50,12 +52,12 @@ class WritesWhatWasRead:
         outdated = super().get_outdated_docs()
         if isinstance(outdated, str):  # "all documents": nothing to add
             return outdated
-        written = self._last_written().get("read", {})
+        written = self._last_written.get("read", {})
         read_since = [docname for docname, read in self.env.all_docs.items() if written.get(docname) != read]
         return list(dict.fromkeys([*outdated, *read_since]))
 
     def write(self, build_docnames, updated_docnames, method="update") -> None:
-        if self.shows_titles and self._last_written().get("titles") != self._titles():
+        if self.shows_titles and self._last_written.get("titles") != self._titles():
             build_docnames = None  # every page
         super().write(build_docnames, updated_docnames, method)
 

@@ -112,13 +112,23 @@ class Stylesheets:
                     continue
                 parent.remove(link)
                 media = [medium.strip() for medium in (link.get("media", "").strip() or "all").split(",")]
-                if evaluate_media_query(media, "print"):
-                    sheets.append(self.parse(urljoin(html.base_url, link.get("href"))))
+                sheet = self.parse(urljoin(html.base_url, link.get("href"))) if evaluate_media_query(
+                    media, "print") else None
+                if sheet is not None:
+                    sheets.append(sheet)
         return html, sheets
 
     def parse(self, url: str):
+        """The stylesheet at ``url``; None when it cannot be fetched (as
+        WeasyPrint leaves out such a link: the fetcher has noted a refusal,
+        which the build reports)."""
+        from weasyprint.urls import URLFetchingError
+
         if url not in self.parsed:
-            self.parsed[url] = self.weasyprint.CSS(url=url, url_fetcher=self.fetcher, font_config=self.fonts)
+            try:
+                self.parsed[url] = self.weasyprint.CSS(url=url, url_fetcher=self.fetcher, font_config=self.fonts)
+            except URLFetchingError:
+                self.parsed[url] = None
         return self.parsed[url]
 
 
@@ -225,6 +235,7 @@ class PdfBuilder(SingleFileHTMLBuilder):
 
     parts: list[pdf_parts.Part] = []
     writing: pdf_parts.Part | None = None
+    page_context: dict | None = None
 
     def assemble_doctree(self) -> nodes.document:
         tree = super().assemble_doctree()
@@ -237,6 +248,7 @@ class PdfBuilder(SingleFileHTMLBuilder):
         the page itself when the publication has no chapters."""
         root = self.config.root_doc
         self.prepare_writing(self.env.all_docs.keys())
+        self.page_context = None
         with progress_message(__("assembling single document"), nonl=False):
             doctree = self.assemble_doctree()
             self.env.toc_secnumbers = self.assemble_toc_secnumbers()
@@ -256,13 +268,12 @@ class PdfBuilder(SingleFileHTMLBuilder):
         return super().get_output_path(page_name)
 
     def get_doc_context(self, docname: str, body: str, metatags: str) -> dict:
-        """The context of the single page (or of a part), without the
-        single-page builder's table of contents of the whole publication,
-        which the printed page does not show (and each part would compute
-        again); the printed contents is in the page itself."""
-        context = {"parents": [], "prev": None, "next": None, "docstitle": None, "title": self.config.html_title,
-                   "meta": None, "body": body, "metatags": metatags, "rellinks": [], "sourcename": "",
-                   "toc": "", "display_toc": False}
+        """The context of the single page, or of a part: the single-page
+        builder's, whose table of contents of the whole publication is made
+        once for all the parts (the same for each)."""
+        if self.page_context is None:
+            self.page_context = super().get_doc_context(docname, body, metatags)
+        context = {**self.page_context, "body": body, "metatags": metatags}
         part = self.writing
         context["pdf_part"] = {"first": part is None or part.first, "last": part is None or part.last}
         return context

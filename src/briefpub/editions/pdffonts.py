@@ -15,14 +15,15 @@ fit) is left as the parts embed it: correct, only larger.
 
 from __future__ import annotations
 
-import hashlib
+import functools
 import io
-import os
 import re
 from pathlib import Path
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name
+
+from briefpub.editions.fonts import kept
 
 BFCHAR = re.compile(rb"beginbfchar(.*?)endbfchar", re.S)
 PAIR = re.compile(rb"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]*)>")
@@ -152,17 +153,18 @@ class _Sources:
 
 def subset(path: Path, gids: set[int], cache: Path) -> bytes:
     """The glyphs ``gids`` of the TrueType font at ``path``, under the same
-    ids; made once and kept in the folder ``cache`` by the file and the
-    glyphs, so that a rebuild whose text brought no new glyph reads it."""
+    ids; kept in the folder ``cache`` by the file and the glyphs
+    (:func:`briefpub.editions.fonts.kept`), so that a rebuild whose text
+    brought no new glyph reads it."""
+    glyphs = sorted(gids | {0})
+    return kept(cache, path, ",".join(map(str, glyphs)), f"{path.stem}-glyphs{path.suffix}",
+                functools.partial(_cut, path, glyphs))
+
+
+def _cut(path: Path, glyphs: list[int]) -> bytes:
     from fontTools import subset as subsetting
     from fontTools.ttLib import TTFont
 
-    stat = path.stat()
-    glyphs = ",".join(map(str, sorted(gids | {0})))
-    key = hashlib.sha256(f"{path.name}\0{stat.st_size}\0{stat.st_mtime_ns}\0{glyphs}".encode()).hexdigest()[:32]
-    kept = cache / f"{key}-{path.stem}-glyphs{path.suffix}"
-    if kept.is_file():
-        return kept.read_bytes()
     options = subsetting.Options()
     options.retain_gids = True
     options.notdef_outline = True
@@ -171,12 +173,8 @@ def subset(path: Path, gids: set[int], cache: Path) -> bytes:
     options.layout_features = []
     font = TTFont(path, recalcTimestamp=False)
     subsetter = subsetting.Subsetter(options)
-    subsetter.populate(gids=sorted(gids | {0}))
+    subsetter.populate(gids=glyphs)
     subsetter.subset(font)
     buffer = io.BytesIO()
     font.save(buffer)
-    cache.mkdir(parents=True, exist_ok=True)
-    partial = kept.with_name(f".{kept.name}.{os.getpid()}.part")
-    partial.write_bytes(buffer.getvalue())
-    partial.replace(kept)
     return buffer.getvalue()

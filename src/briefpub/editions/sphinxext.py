@@ -35,7 +35,7 @@ from briefpub.editions import assets, edition_fonts, fonts, noting
 from briefpub.project import layout, typefaces
 from briefpub.project.config import THEME_DIR
 from briefpub.project.dates import build_date
-from briefpub.project.languages import Language, UnknownLanguage, human_size
+from briefpub.project.languages import Language, UnknownLanguage, human_size, shown_kilobytes
 from briefpub.project.layout import MANIFEST, Project
 from briefpub.project.publication import DeclarationError, Publication
 
@@ -164,7 +164,7 @@ def downloads(project: Project, language: Language) -> list[dict[str, Any]]:
         if built is None or built[0].get("language") != language.code:
             continue
         manifest, main = built
-        found.append({"format": fmt, "file": manifest["file"], "kilobytes": max(1, round(main.stat().st_size / 1024))})
+        found.append({"format": fmt, "file": manifest["file"], "kilobytes": shown_kilobytes(main.stat().st_size)})
     return found
 
 

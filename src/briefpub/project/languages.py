@@ -181,12 +181,17 @@ class Language:
         return self.code
 
 
+def shown_kilobytes(size: int) -> int:
+    """A file size of ``size`` bytes in whole kilobytes, as :func:`human_size` shows it."""
+    return max(1, round(size / 1024))
+
+
 def human_size(size: int, language: Language) -> str:
     """A file size as the language writes it (``181 кБ``, ``1,8 MB``), number
     and unit held together by a no-break space."""
     from babel.units import format_unit
 
-    kilobytes = max(1, round(size / 1024))
+    kilobytes = shown_kilobytes(size)
     if kilobytes < 1024:
         text = format_unit(kilobytes, "digital-kilobyte", length="short", locale=language.locale, format="#,##0")
     else:

@@ -33,7 +33,7 @@ from pathlib import Path
 
 from briefpub import __version__
 from briefpub.project.languages import Language
-from briefpub.project.layout import MANIFEST, PACKAGE_DIR, Project
+from briefpub.project.layout import HTML_DIR, LANDING, MANIFEST, PACKAGE_DIR, Project
 
 __all__ = ["FORMATS", "MANIFEST", "Project", "Result", "build", "run_sphinx", "explain"]
 
@@ -176,8 +176,9 @@ def run_sphinx(project: Project, language: Language, fmt: str, incomplete: bool 
     An edition that takes longer than ``briefpub_time_limit`` seconds is
     stopped; one that fails leaves nothing a later run could reuse
     (:func:`forget_failed`; ``forget=False`` leaves that to the caller, when
-    another run may still be reading the same saved state).  Inside a release, the edition is built from the
-    catalogs' snapshot, whose digest is verified before and after.
+    another run may still be reading the same saved state).  Inside a
+    release, the edition is built from the catalogs' snapshot, whose digest
+    is verified before and after.
     """
     from sphinx.application import Sphinx
     from sphinx.util.docutils import docutils_namespace, patch_docutils
@@ -444,13 +445,14 @@ def _pdf_worker(root: str, code: str, digest: str, incomplete: bool, events, par
 
     faults.become_worker(parent)
     project = Project(Path(root))
-    said: list[bool] = []
+    language = project.publication.get(code)
+    said = False
 
     def has_read() -> None:
+        nonlocal said
         tell.send(True)
-        said.append(True)
+        said = True
 
-    language = project.publication.get(code)
     result = _edition(project, language, "pdf", digest, incomplete, events, forget=False, read=has_read)
     if not result.ok and not said:  # no other format uses the saved state yet
         forget_failed(project, language, "pdf")
@@ -501,7 +503,8 @@ def build(
     if plans:
         _warm_up({fmt for plan in plans.values() for fmt, _ in plan}, tuple(langs))
         _run_workers(project, plans, incomplete, env, jobs or os.cpu_count() or 1, notify, results)
-    if "html" in formats:
+    built_html = any(not r.skipped for (_, fmt), r in results.items() if fmt == "html")
+    if built_html or ("html" in formats and not (project.build_dir / HTML_DIR / LANDING).is_file()):
         from briefpub.release import landing
 
         with contextlib.suppress(OSError):  # a page that cannot be written fails no edition; the next build writes it
